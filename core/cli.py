@@ -1,0 +1,272 @@
+"""The `wenzhuan` command: a thin shell over `wenzhuan.pipeline`.
+
+Errors a user can act on are one line on stderr, `wenzhuan: error: FILE: what went wrong (what
+to do)`, exit status 1; usage errors exit 2; a traceback only with `--debug`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import FormatError, OptionError, OutputError, WenzhuanError
+from .manager import default_host
+from .model import Metadata, to_dict
+from .pipeline import DEFAULT_MAX_INPUT, Source, apply_transforms, check_output, load, render, write_atomic
+from .registry import Option, Writer
+from .report import ChangeReport
+from .walk import collect
+
+EXAMPLES = """
+\b
+Examples:
+  wenzhuan convert article.txt -o article.md      Markdown with YAML front matter
+  wenzhuan convert article.txt -t md -o -         Markdown to stdout
+  wenzhuan convert post.md -o post.epub           format guessed from the extension
+  wenzhuan convert a.txt b.md -o book.epub --title 文集
+  wenzhuan inspect article.txt --changes          what the normalizer changed
+  wenzhuan formats                                every output format and its plugin
+  wenzhuan formats epub                           one format's options
+"""
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except WenzhuanError as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(f"wenzhuan: error: {exc}", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=_Group, epilog=EXAMPLES)
+@click.version_option(__version__, "--version", "-V", prog_name="wenzhuan")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """文转 wenzhuan: convert Chinese documents (plain text, Markdown, HTML) into clean
+    Markdown, EPUB, DOCX and bilingual editions."""
+    ctx.obj = {"debug": debug}
+
+
+def _parse_kv(pairs: tuple[str, ...], what: str) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise click.UsageError(f"{what} {pair!r} must look like name=value")
+        key, value = pair.split("=", 1)
+        out[key.strip()] = value
+    return out
+
+
+def _split_writer_flags(args: list[str], writers: list[Writer]) -> tuple[list[str], dict[str, Any]]:
+    """Separate input paths from writer options given as flags (`--vertical`, `--no-front-matter`,
+    `--css FILE`). click hands both over together because writers declare their options at run time."""
+    declared: dict[str, Option] = {}
+    for w in writers:
+        for opt in w.options:
+            declared.setdefault(opt.name, opt)
+    inputs: list[str] = []
+    out: dict[str, Any] = {}
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if not arg.startswith("--"):
+            inputs.append(arg)
+            i += 1
+            continue
+        key, eq, value = arg[2:].partition("=")
+        name = key.replace("-", "_")
+        negated = name.startswith("no_") and name[3:] in declared and declared[name[3:]].type is bool
+        opt = declared.get(name[3:] if negated else name)
+        if opt is None:
+            names = ", ".join(o.flag for o in declared.values()) or "none"
+            raise click.UsageError(f"no such option: {arg.split('=')[0]} (options of "
+                                   f"{', '.join(w.name for w in writers)}: {names})")
+        if opt.type is bool and not eq:
+            out[opt.name] = not negated
+        elif eq:
+            out[opt.name] = value
+        else:
+            if i + 1 >= len(args):
+                raise click.UsageError(f"option {arg} needs a value")
+            i += 1
+            out[opt.name] = args[i]
+        i += 1
+    return inputs, out
+
+
+def _pick_writers(formats: tuple[str, ...], output: str | None) -> list[Writer]:
+    catalog = default_host().catalog
+    if formats:
+        return [catalog.writer(f) for f in formats]
+    if output and output != "-":
+        suffix = Path(output).suffix
+        writer = catalog.writer_for_extension(suffix) if suffix else None
+        if writer is None:
+            raise FormatError(f"cannot tell the output format from {output!r}",
+                              hint="give it with -t, for example -t markdown")
+        return [writer]
+    raise click.UsageError("give the output format with -t FORMAT or an output file with -o")
+
+
+@cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True}, epilog=EXAMPLES)
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("-t", "--to", "formats", multiple=True, metavar="FORMAT",
+              help="Output format (see `wenzhuan formats`); guessed from -o when absent.")
+@click.option("-o", "--output", metavar="PATH", help="Output file, or - for stdout. "
+              "Default: the input's name with the format's extension, in the current folder.")
+@click.option("-f", "--from", "from_format", metavar="FORMAT", help="Input format; sniffed when absent.")
+@click.option("--encoding", metavar="NAME", help="Input encoding; detected when absent.")
+@click.option("-O", "--option", "options", multiple=True, metavar="NAME=VALUE",
+              help="A writer option; writers' options may also be given as --name VALUE.")
+@click.option("--transform", "transforms", multiple=True, metavar="NAME", help="Apply a transform before writing.")
+@click.option("--skip-pass", "skip_passes", multiple=True, metavar="NAME", help="Skip a normalizer pass.")
+@click.option("--title", help="Title of a collection made from several inputs.")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@click.option("--max-input-size", type=int, default=DEFAULT_MAX_INPUT // 1048576, show_default=True,
+              metavar="MB", help="Refuse inputs larger than this many megabytes.")
+@click.pass_context
+def convert(ctx: click.Context, inputs, formats, output, from_format, encoding, options, transforms,
+            skip_passes, title, force, max_input_size) -> None:
+    """Convert INPUT(s) to another format. Several inputs make one collection (a book)."""
+    writers = _pick_writers(formats, output)
+    inputs, flags = _split_writer_flags(list(inputs) + list(ctx.args), writers)
+    if not inputs:
+        raise click.UsageError("give at least one input file")
+    writer_opts = _parse_kv(options, "option")
+    writer_opts.update(flags)
+    if len(writers) > 1:
+        raise click.UsageError("several -t formats at once are not supported yet; give one")
+    writer = writers[0]
+    max_size = max_input_size * 1048576
+
+    report = ChangeReport()
+    docs = []
+    for name in inputs:
+        source = _read_input(name, max_size)
+        loaded = load(source, encoding=encoding, from_format=from_format, skip_passes=skip_passes)
+        report.extend(loaded.report)
+        docs.append(loaded.document)
+    if len(docs) == 1:
+        doc = docs[0]
+    else:
+        languages = {d.metadata.language for d in docs if d.metadata.language}
+        doc = collect(docs, Metadata(title=title or "", language=languages.pop() if len(languages) == 1 else ""))
+    shown = inputs[0] if len(inputs) == 1 else None
+    try:
+        doc = apply_transforms(doc, transforms, report)
+        data = render(doc, writer, writer_opts, report, catalog=default_host().catalog)
+    except WenzhuanError as exc:
+        raise exc.with_path(shown)
+
+    if output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    target = Path(output) if output else Path(Path(inputs[0]).stem + "." + writer.extensions[0])
+    check_output(target, [Path(i) for i in inputs if i != "-"], force=force)
+    write_atomic(target, data)
+    for warning in report.warnings:
+        click.echo(f"wenzhuan: warning: {warning.describe()}", err=True)
+    click.echo(f"wrote {target}", err=True)
+
+
+def _read_input(name: str, max_size: int) -> Source:
+    if name == "-":
+        data = sys.stdin.buffer.read(max_size + 1)
+        if len(data) > max_size:
+            raise OutputError("standard input is over the input size limit", hint="raise --max-input-size")
+        return Source(data, "<stdin>")
+    return Source.from_path(name, max_size=max_size)
+
+
+@cli.command(epilog=EXAMPLES)
+@click.argument("input", type=click.Path(path_type=str))
+@click.option("-f", "--from", "from_format", metavar="FORMAT", help="Input format; sniffed when absent.")
+@click.option("--encoding", metavar="NAME", help="Input encoding; detected when absent.")
+@click.option("--skip-pass", "skip_passes", multiple=True, metavar="NAME", help="Skip a normalizer pass.")
+@click.option("--changes", is_flag=True, help="Print what the normalizer changed instead of the model.")
+@click.option("--json", "as_json", is_flag=True, help="With --changes: the report as JSON.")
+@click.option("--strict", is_flag=True, help="Fail when a span could not be repaired.")
+def inspect(input, from_format, encoding, skip_passes, changes, as_json, strict) -> None:
+    """Print INPUT's document model as JSON, or with --changes what the normalizer did."""
+    loaded = load(_read_input(input, DEFAULT_MAX_INPUT), encoding=encoding, from_format=from_format,
+                  skip_passes=skip_passes)
+    if changes:
+        if as_json:
+            click.echo(json.dumps(loaded.report.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            click.echo(f"{input}: read as {loaded.reader} ({loaded.encoding})")
+            click.echo(loaded.report.format())
+    else:
+        click.echo(json.dumps(to_dict(loaded.document), ensure_ascii=False, indent=2))
+    if strict and loaded.report.unrepaired:
+        raise WenzhuanError(f"{len(loaded.report.unrepaired)} span(s) could not be repaired",
+                            path=input, hint="see `wenzhuan inspect --changes`")
+
+
+@cli.command()
+@click.argument("format", required=False)
+def formats(format: str | None) -> None:
+    """List output formats and the plugin providing each; with FORMAT, show its options."""
+    host = default_host()
+    catalog = host.catalog
+    if format:
+        writer = catalog.writer(format)
+        provider = catalog.provider("writer", writer.name)
+        click.echo(f"{writer.name}: {writer.description}")
+        if writer.aliases:
+            click.echo(f"  aliases: {', '.join(writer.aliases)}")
+        click.echo(f"  extensions: {', '.join('.' + e for e in writer.extensions)}")
+        click.echo(f"  media type: {writer.media_type}")
+        click.echo(f"  provided by: {provider}")
+        click.echo("  options:" if writer.options else "  options: none")
+        for opt in writer.options:
+            flag = f"{opt.flag}/--no-{opt.flag[2:]}" if opt.type is bool else f"{opt.flag} {opt.type_name().upper()}"
+            click.echo(f"    {flag}  (-O {opt.name}=...)  {opt.help} [default: {opt.default}]")
+        return
+    rows = [("format", "extensions", "media type", "provided by")]
+    for name, writer in sorted(catalog.writers.items()):
+        label = name + (f" ({', '.join(writer.aliases)})" if writer.aliases else "")
+        rows.append((label, " ".join("." + e for e in writer.extensions), writer.media_type.split(";")[0],
+                     str(catalog.provider("writer", name))))
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    for r in rows:
+        click.echo("  ".join(c.ljust(widths[i]) for i, c in enumerate(r[:3])) + "  " + r[3])
+    for problem in catalog.problems:
+        where = problem.plugin + (f" ({problem.distribution})" if problem.distribution else "")
+        click.echo(f"broken: {where}: {problem.message}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="As JSON.")
+def plugins(as_json: bool) -> None:
+    """List installed plugins, their distributions, versions and the hooks they implement."""
+    host = default_host()
+    rows = host.plugins()
+    problems = host.catalog.problems
+    if as_json:
+        click.echo(json.dumps({"plugins": rows, "problems": [p.__dict__ for p in problems]},
+                              ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        origin = "built-in" if row["builtin"] else f"{row['distribution'] or '?'} {row['version'] or ''}".strip()
+        click.echo(f"{row['name']}  [{origin}]  {', '.join(row['hooks'])}")
+    for p in problems:
+        click.echo(f"broken: {p.plugin}" + (f" ({p.distribution})" if p.distribution else "") + f": {p.message}")
+
+
+def main() -> None:
+    try:
+        cli(prog_name="wenzhuan")
+    except OptionError as exc:  # raised before click's group handler in some paths
+        click.echo(f"wenzhuan: error: {exc}", err=True)
+        sys.exit(1)

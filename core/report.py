@@ -1,0 +1,107 @@
+"""The change report: what every pass (and reader, and writer) changed, in one place.
+
+The CLI (`inspect --changes`), the batch report and the HTTP service all show this same report.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One change: which step made it, what kind, where, and the text before and after.
+
+    `line` is the 1-based line of the input when the reader could tell, `block` the 1-based
+    index of the block in the document at the time of the change.
+    """
+
+    step: str
+    kind: str
+    before: str = ""
+    after: str = ""
+    line: int | None = None
+    block: int | None = None
+    message: str = ""
+
+    def where(self) -> str:
+        if self.line is not None:
+            return f"line {self.line}"
+        if self.block is not None:
+            return f"block {self.block}"
+        return ""
+
+    def describe(self) -> str:
+        parts = [f"[{self.step}] {self.kind}"]
+        if self.before or self.after:
+            parts.append(f"{self.before!r} → {self.after!r}")
+        if self.message:
+            parts.append(self.message)
+        where = self.where()
+        if where:
+            parts.append(f"({where})")
+        return " ".join(parts)
+
+
+@dataclass(slots=True)
+class ChangeReport:
+    changes: list[Change] = field(default_factory=list)
+    unrepaired: list[Change] = field(default_factory=list)
+    warnings: list[Change] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        """Changes per step, in the order steps first reported."""
+        return dict(Counter(c.step for c in self.changes))
+
+    def extend(self, other: "ChangeReport") -> None:
+        self.changes.extend(other.changes)
+        self.unrepaired.extend(other.unrepaired)
+        self.warnings.extend(other.warnings)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "counts": self.counts(),
+            "changes": [asdict(c) for c in self.changes],
+            "unrepaired": [asdict(c) for c in self.unrepaired],
+            "warnings": [asdict(c) for c in self.warnings],
+        }
+
+    def format(self) -> str:
+        lines = []
+        counts = self.counts()
+        if counts:
+            lines.append("changes: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        else:
+            lines.append("changes: none")
+        lines.extend("  " + c.describe() for c in self.changes)
+        if self.unrepaired:
+            lines.append(f"unrepaired: {len(self.unrepaired)}")
+            lines.extend("  " + c.describe() for c in self.unrepaired)
+        if self.warnings:
+            lines.append(f"warnings: {len(self.warnings)}")
+            lines.extend("  " + c.describe() for c in self.warnings)
+        return "\n".join(lines)
+
+
+class StepReporter:
+    """What a pass, reader or writer is handed to report into the shared `ChangeReport`."""
+
+    __slots__ = ("report", "step")
+
+    def __init__(self, report: ChangeReport, step: str):
+        self.report = report
+        self.step = step
+
+    def change(self, kind: str, before: str = "", after: str = "", *, line: int | None = None,
+               block: int | None = None, message: str = "") -> None:
+        self.report.changes.append(Change(self.step, kind, before, after, line, block, message))
+
+    def unrepaired(self, kind: str, text: str = "", *, line: int | None = None,
+                   block: int | None = None, message: str = "") -> None:
+        self.report.unrepaired.append(Change(self.step, kind, text, "", line, block, message))
+
+    def warn(self, message: str, *, kind: str = "warning", line: int | None = None,
+             block: int | None = None) -> None:
+        self.report.warnings.append(Change(self.step, kind, line=line, block=block, message=message))

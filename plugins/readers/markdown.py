@@ -1,0 +1,284 @@
+"""Markdown reader: CommonMark (markdown-it-py) with YAML front matter.
+
+Front matter keys map onto metadata (`title`, `subtitle`, `author`/`authors`, `date`, `source`,
+`url`, `tags`, `language`/`lang`); anything else, Jekyll's `layout` and `categories` included,
+goes to `metadata.extra`. A soft line break between two Han characters joins them with nothing
+(a space there is a typesetting error in Chinese); elsewhere it becomes one space.
+Constructs the model cannot hold (images, raw HTML) are reported as warnings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+
+from wenzhuan.hookspecs import hookimpl
+from wenzhuan.model import (
+    Attr, BlockQuote, BulletList, Code, CodeBlock, Document, Emph, Heading, LineBreak, Link, Metadata,
+    OrderedList, Para, Span, Strong, Text, ThematicBreak,
+)
+from wenzhuan.registry import ReadContext, Reader
+from wenzhuan.walk import merge_text
+
+FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+_MD_HINTS = re.compile(r"^(#{1,6} |> |[-*+] |\d+[.)] |```|~~~)|\[[^\]\n]+\]\([^)\n]*\)|\*\*[^*\n]+\*\*", re.M)
+_INLINE_TAGS = {"em": Emph, "i": Emph, "strong": Strong, "b": Strong}
+
+
+def is_han(ch: str) -> bool:
+    o = ord(ch)
+    return (0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x20000 <= o <= 0x3134F
+            or 0xF900 <= o <= 0xFAFF or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF)
+
+
+def make_parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark")
+    # Keep URLs as the author typed them (no percent-encoding of Chinese); validateLink still
+    # refuses javascript:, vbscript: and most data: URLs.
+    md.normalizeLink = lambda url: url  # type: ignore[method-assign]
+    return md
+
+
+_PARSER = make_parser()
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any] | None, str, int]:
+    """(front matter mapping or None, the body, the number of lines the front matter took)."""
+    m = FRONT_MATTER.match(text)
+    if not m:
+        return None, text, 0
+    try:
+        data = yaml.safe_load(m.group(1)) or {}
+    except yaml.YAMLError:
+        return None, text, 0
+    if not isinstance(data, dict):
+        return None, text, 0
+    return data, text[m.end():], m.group(0).count("\n")
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _str_list(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(v for v in re.split(r"[,，、]\s*|\s+", value.strip()) if v) if value.strip() else ()
+    if isinstance(value, (list, tuple)):
+        return tuple(str(v).strip() for v in value if str(v).strip())
+    return (str(value),)
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        m = re.match(r"\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})", value)
+        if m:
+            try:
+                return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                return None
+    return None
+
+
+def metadata_from_front_matter(data: dict[str, Any]) -> Metadata:
+    data = dict(data)
+    authors = data.pop("authors", None)
+    author = data.pop("author", None)
+    lang = data.pop("language", None) or data.pop("lang", None)
+    date_raw = data.get("date")
+    date = _date(date_raw)
+    if date is not None or date_raw is None:
+        data.pop("date", None)
+    return Metadata(
+        title=str(data.pop("title", "") or "").strip(),
+        subtitle=str(data.pop("subtitle", "") or "").strip(),
+        authors=_str_list(authors) + _str_list(author),
+        date=date,
+        source=str(data.pop("source", "") or "").strip(),
+        url=str(data.pop("url", "") or "").strip(),
+        tags=_str_list(data.pop("tags", None)),
+        language=str(lang or "").strip(),
+        extra={str(k): _jsonable(v) for k, v in data.items()},
+    )
+
+
+class _Converter:
+    def __init__(self, ctx: ReadContext | None, line_offset: int):
+        self.ctx = ctx
+        self.line_offset = line_offset
+
+    def warn(self, message: str, node: SyntaxTreeNode | None = None) -> None:
+        if self.ctx is not None:
+            line = node.map[0] + 1 + self.line_offset if node is not None and node.map else None
+            self.ctx.warn(message, line=line)
+
+    def blocks(self, nodes) -> list:
+        out = []
+        for node in nodes:
+            out.extend(self.block(node))
+        return out
+
+    def block(self, node: SyntaxTreeNode) -> list:
+        t = node.type
+        if t == "paragraph":
+            content = self.inlines(node.children[0].children if node.children else [])
+            return [Para(content)] if content else []
+        if t == "heading":
+            return [Heading(int(node.tag[1]), self.inlines(node.children[0].children if node.children else []))]
+        if t == "blockquote":
+            return [BlockQuote(self.blocks(node.children))]
+        if t == "bullet_list":
+            return [BulletList([self.blocks(item.children) for item in node.children])]
+        if t == "ordered_list":
+            start = int(node.attrs.get("start", 1)) if node.attrs else 1
+            return [OrderedList([self.blocks(item.children) for item in node.children], start)]
+        if t in ("code_block", "fence"):
+            info = (node.info or "").strip().split()
+            attr = Attr(classes=(info[0],)) if t == "fence" and info else Attr()
+            text = node.content[:-1] if node.content.endswith("\n") else node.content
+            return [CodeBlock(text, attr)]
+        if t == "hr":
+            return [ThematicBreak()]
+        if t == "html_block":
+            self.warn("raw HTML block not supported by the Markdown reader; dropped", node)
+            return []
+        self.warn(f"unsupported Markdown construct {t!r}; dropped", node)
+        return []
+
+    def inlines(self, nodes) -> tuple:
+        stack: list[tuple[type | None, list]] = [(None, [])]
+        for node in nodes:
+            t = node.type
+            target = stack[-1][1]
+            if t == "text":
+                target.append(Text(node.content))
+            elif t == "softbreak":
+                target.append(Text("\n"))
+            elif t == "hardbreak":
+                target.append(LineBreak())
+            elif t == "em":
+                target.append(Emph(self.inlines(node.children)))
+            elif t == "strong":
+                target.append(Strong(self.inlines(node.children)))
+            elif t == "code_inline":
+                target.append(Code(node.content))
+            elif t == "link":
+                target.append(Link(self.inlines(node.children), str(node.attrs.get("href", "")),
+                                   str(node.attrs.get("title", "") or "")))
+            elif t == "html_inline":
+                self._html_inline(node, stack)
+            elif t == "image":
+                alt = "".join(c.content for c in node.children if c.type == "text")
+                self.warn("images are not supported; kept the alt text")
+                if alt:
+                    target.append(Text(alt))
+            else:
+                self.warn(f"unsupported inline {t!r}; dropped")
+        while len(stack) > 1:  # unclosed HTML tags: keep their content
+            _, content = stack.pop()
+            stack[-1][1].extend(content)
+        return _join_softbreaks(merge_text(stack[0][1]))
+
+    def _html_inline(self, node: SyntaxTreeNode, stack) -> None:
+        m = re.fullmatch(r"<(/?)([a-zA-Z]+)\s*/?>", node.content.strip())
+        tag = m.group(2).lower() if m else ""
+        if m and tag == "br" and not m.group(1):
+            stack[-1][1].append(LineBreak())
+        elif m and tag in _INLINE_TAGS and not m.group(1):
+            stack.append((_INLINE_TAGS[tag], []))
+        elif m and tag in _INLINE_TAGS and m.group(1) and stack[-1][0] is _INLINE_TAGS[tag]:
+            kind, content = stack.pop()
+            stack[-1][1].append(kind(merge_text(content)))
+        elif m and tag == "code" and not m.group(1):
+            stack.append((Code, []))
+        elif m and tag == "code" and m.group(1) and stack[-1][0] is Code:
+            _, content = stack.pop()
+            stack[-1][1].append(Code("".join(getattr(c, "text", "") for c in content)))
+        elif m and tag == "span" and not m.group(1):
+            stack.append((Span, []))
+        elif m and tag == "span" and m.group(1) and stack[-1][0] is Span:
+            _, content = stack.pop()
+            stack[-1][1].append(Span(merge_text(content)))
+        else:
+            self.warn(f"raw inline HTML {node.content!r} not supported; dropped")
+
+
+def _last_char(node) -> str:
+    if isinstance(node, (Text, Code)):
+        return node.text[-1:] if node.text else ""
+    content = getattr(node, "content", ())
+    return _last_char(content[-1]) if content else ""
+
+
+def _first_char(node) -> str:
+    if isinstance(node, (Text, Code)):
+        return node.text[:1]
+    content = getattr(node, "content", ())
+    return _first_char(content[0]) if content else ""
+
+
+def _join_softbreaks(inlines: tuple) -> tuple:
+    """A soft break between Han characters vanishes; elsewhere it is one space."""
+    out = []
+    for i, node in enumerate(inlines):
+        if isinstance(node, Text) and "\n" in node.text:
+            pieces = node.text.split("\n")
+            text = pieces[0]
+            for piece in pieces[1:]:
+                before = text[-1:] or (_last_char(inlines[i - 1]) if i > 0 else "")
+                after = piece[:1] or (_first_char(inlines[i + 1]) if i + 1 < len(inlines) else "")
+                joiner = "" if before and after and is_han(before) and is_han(after) else " "
+                text += joiner + piece
+            node = Text(text)
+        out.append(node)
+    return merge_text(out)
+
+
+def read_markdown(text: str, ctx: ReadContext | None = None) -> Document:
+    front, body, offset = split_front_matter(text)
+    meta = metadata_from_front_matter(front) if front is not None else Metadata()
+    tree = SyntaxTreeNode(_PARSER.parse(body))
+    conv = _Converter(ctx, offset)
+    blocks = []
+    for node in tree.children:
+        made = conv.block(node)
+        if ctx is not None and node.map:
+            ctx.block_lines.extend([node.map[0] + 1 + offset] * len(made))
+        blocks.extend(made)
+    return Document(meta, tuple(blocks))
+
+
+class MarkdownReader(Reader):
+    name = "markdown"
+    extensions = ("md", "markdown", "mdown", "mkd")
+    description = "CommonMark with YAML front matter (Jekyll posts)"
+
+    def sniff(self, text: str) -> float:
+        head = text[:20000]
+        if FRONT_MATTER.match(head):
+            return 0.8
+        return 0.4 if len(_MD_HINTS.findall(head)) >= 2 else 0.0
+
+    def read(self, text: str, ctx: ReadContext) -> Document:
+        return read_markdown(text, ctx)
+
+
+@hookimpl
+def register_readers(register):
+    register(MarkdownReader())

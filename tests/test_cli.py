@@ -1,0 +1,146 @@
+"""The CLI as a user meets it: conversions, listings and every error path."""
+
+from pathlib import Path
+
+from .conftest import SAMPLES
+from .helpers import run_cli
+
+SAMPLE = SAMPLES / "hans-library-plain.txt"
+
+
+def test_convert_sample_to_markdown_with_front_matter(tmp_path):
+    out = tmp_path / "out.md"
+    done = run_cli("convert", str(SAMPLE), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("---\n") or text.strip()  # front matter when there is metadata
+    assert "城西社区图书馆扩建完工" in text
+    assert done.stderr.decode().strip() == f"wrote {out}"
+
+
+def test_stdout_output_and_format_option(tmp_path):
+    done = run_cli("convert", str(SAMPLE), "-t", "md", "-o", "-")
+    assert done.returncode == 0
+    assert "图书馆" in done.stdout.decode()
+
+
+def test_default_output_name_in_current_folder(tmp_path):
+    done = run_cli("convert", str(SAMPLE), "-t", "json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "hans-library-plain.json").exists()
+
+
+def test_missing_file():
+    done = run_cli("convert", "nope.txt", "-t", "md")
+    assert done.returncode == 1
+    assert done.stderr.decode().strip() == "wenzhuan: error: nope.txt: no such file"
+
+
+def test_unknown_format(tmp_path):
+    done = run_cli("convert", str(SAMPLE), "-t", "markdwn", "-o", str(tmp_path / "x"))
+    assert done.returncode == 1
+    assert done.stderr.decode().strip() == (
+        "wenzhuan: error: unknown output format 'markdwn'; known: json, markdown (did you mean 'markdown'?)")
+
+
+def test_format_not_guessable_from_extension(tmp_path):
+    done = run_cli("convert", str(SAMPLE), "-o", str(tmp_path / "x.xyz"))
+    assert done.returncode == 1
+    assert "cannot tell the output format from" in done.stderr.decode()
+
+
+def test_output_exists_needs_force(tmp_path):
+    out = tmp_path / "o.md"
+    out.write_text("keep me")
+    done = run_cli("convert", str(SAMPLE), "-o", str(out))
+    assert done.returncode == 1
+    assert done.stderr.decode().strip() == f"wenzhuan: error: {out}: already exists (use --force to overwrite it)"
+    assert out.read_text() == "keep me"
+    assert run_cli("convert", str(SAMPLE), "-o", str(out), "--force").returncode == 0
+    assert "图书馆" in out.read_text(encoding="utf-8")
+
+
+def test_never_overwrites_the_input(tmp_path):
+    src = tmp_path / "a.md"
+    src.write_text("# 标题\n\n正文\n", encoding="utf-8")
+    done = run_cli("convert", str(src), "-o", str(src), "--force")
+    assert done.returncode == 1
+    assert "is also an input; refusing to overwrite it" in done.stderr.decode()
+    assert src.read_text(encoding="utf-8") == "# 标题\n\n正文\n"
+
+
+def test_unreadable_input(tmp_path):
+    src = tmp_path / "secret.txt"
+    src.write_text("x")
+    src.chmod(0)
+    try:
+        import os
+        if os.access(src, os.R_OK):  # root reads anything: use a directory instead
+            src = tmp_path
+            expected = "is a directory, not a file"
+        else:
+            expected = "permission denied"
+        done = run_cli("convert", str(src), "-t", "md", "-o", str(tmp_path / "o.md"))
+        assert done.returncode == 1
+        assert expected in done.stderr.decode()
+    finally:
+        (tmp_path / "secret.txt").chmod(0o644)
+
+
+def test_undecodable_input_is_a_clear_error(tmp_path):
+    src = tmp_path / "bad.txt"
+    src.write_bytes(b"abc\xff\xfe\xfd")
+    done = run_cli("convert", str(src), "-t", "md", "-o", str(tmp_path / "o.md"))
+    assert done.returncode == 1
+    assert "bad.txt: cannot decode" in done.stderr.decode()
+    assert "Traceback" not in done.stderr.decode()
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert run_cli("convert").returncode == 2
+    done = run_cli("convert", str(SAMPLE), "-t", "md", "-o", "-", "--no-such-flag")
+    assert done.returncode == 2
+    assert "no such option: --no-such-flag" in done.stderr.decode()
+
+
+def test_bad_option_value(tmp_path):
+    done = run_cli("convert", str(SAMPLE), "-t", "json", "-o", "-", "-O", "indent=wide")
+    assert done.returncode == 1
+    assert done.stderr.decode().strip() == (
+        f"wenzhuan: error: {SAMPLE}: option 'indent' of format 'json' takes integer, not 'wide'")
+
+
+def test_no_front_matter_flag(tmp_path):
+    src = SAMPLES / "hans-port-jekyll.md"
+    with_fm = run_cli("convert", str(src), "-t", "md", "-o", "-").stdout.decode()
+    without = run_cli("convert", str(src), "-t", "md", "-o", "-", "--no-front-matter").stdout.decode()
+    assert with_fm.startswith("---\ntitle: 港口物流数字化转型观察\n")
+    assert not without.startswith("---")
+    assert without.strip() and without in with_fm
+
+
+def test_debug_shows_traceback():
+    done = run_cli("--debug", "convert", "nope.txt", "-t", "md")
+    assert "Traceback" in done.stderr.decode()
+
+
+def test_formats_and_plugins_listings():
+    formats = run_cli("formats").stdout.decode()
+    assert "markdown (md, commonmark)" in formats and "json" in formats and "built-in" in formats
+    one = run_cli("formats", "markdown").stdout.decode()
+    assert "--front-matter/--no-front-matter" in one
+    plugins = run_cli("plugins").stdout.decode()
+    assert "wenzhuan.plugins.markdown  [built-in]  register_writers" in plugins
+
+
+def test_inspect_prints_model_json():
+    done = run_cli("inspect", str(SAMPLE))
+    import json
+    data = json.loads(done.stdout)
+    assert data["wenzhuan_model"] == 1 and data["blocks"]
+
+
+def test_version_and_help():
+    assert run_cli("--version").stdout.decode().startswith("wenzhuan, version ")
+    helptext = run_cli("convert", "--help").stdout.decode()
+    assert "Examples:" in helptext and "wenzhuan convert a.txt b.md -o book.epub" in helptext
