@@ -29,6 +29,7 @@ ENV_BLOCK = "WENZHUAN_BLOCK_PLUGINS"
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "wenzhuan.plugins.readers.text",
     "wenzhuan.plugins.readers.markdown",
+    "wenzhuan.plugins.readers.html",
     "wenzhuan.plugins.markdown",
     "wenzhuan.plugins.json",
 )
