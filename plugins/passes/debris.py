@@ -30,7 +30,7 @@ _TAG_NAMES = (
 )
 STRAY_TAG = re.compile(rf"</?(?:{_TAG_NAMES})(?:\s[^<>]*)?/?>", re.I)
 ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,7}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
-_NBSP_ENTITY = re.compile(r"&(?:nbsp|#160|#[xX]0*[aA]0);")
+_NBSP_RUN = re.compile(r"(?:&(?:nbsp|#160|#[xX]0*[aA]0);)+")
 
 _COUNTER_WORDS = (
     "点击数|點擊數|点击量|點擊量|点击率|點擊率|阅读量|閱讀量|阅读数|閱讀數|阅读次数|閱讀次數|"
@@ -93,23 +93,33 @@ def _removed(m: re.Match) -> str:
 
 
 def _decode_entities(text: str, prev: str, nxt: str, changes: list) -> str:
-    def entity(m: re.Match) -> str:
-        raw = m.group(0)
-        if _NBSP_ENTITY.fullmatch(raw):
-            s = m.string
-            left = s[m.start() - 1] if m.start() > 0 else prev
-            right = s[m.end()] if m.end() < len(s) else nxt
-            chinese = _HAN_OR_FW.match(left or " ") and _HAN_OR_FW.match(right or " ")
-            value = "" if not left or not right or left == "&" or chinese or right == "&" else " "
+    def report(m: re.Match, value: str) -> None:
+        s = m.string
+        changes.append(("entity", snippet(s, m.start(), m.end()),
+                        s[max(0, m.start() - 4):m.start()] + value + s[m.end():m.end() + 4]))
+
+    def nbsp(m: re.Match) -> str:
+        # a run of &nbsp; is one space in Latin text; nothing at the ends of a paragraph, next
+        # to a space, or between Chinese characters (there it was indentation or layout)
+        s = m.string
+        left = s[m.start() - 1] if m.start() > 0 else prev
+        right = s[m.end()] if m.end() < len(s) else nxt
+        if not left or not right or left.isspace() or right.isspace() or (
+                _HAN_OR_FW.match(left) and _HAN_OR_FW.match(right)):
+            value = ""
         else:
-            value = html.unescape(raw)
-            if value == raw:
-                return raw  # not an entity HTML knows: leave the text alone
-        changes.append(("entity", snippet(m.string, m.start(), m.end()),
-                        m.string[max(0, m.start() - 4):m.start()] + value + m.string[m.end():m.end() + 4]))
+            value = " "
+        report(m, value)
         return value
 
-    return ENTITY.sub(entity, text)
+    def entity(m: re.Match) -> str:
+        value = html.unescape(m.group(0))
+        if value == m.group(0):
+            return value  # not an entity HTML knows: leave the text alone
+        report(m, value)
+        return value
+
+    return ENTITY.sub(entity, _NBSP_RUN.sub(nbsp, text))
 
 
 def is_nav(block) -> bool:

@@ -3,7 +3,8 @@
 "Touching" looks through closing quotes and brackets to the left and opening ones to the right,
 so `“双十一”,期间` and `年,“双十一”` both count. Parentheses go in pairs: a pair becomes
 `（）` when either parenthesis touches Chinese inside or outside (`拨打(010)` → `拨打（010）`,
-`总值(GDP)增长` → `总值（GDP）增长`); `f(x)` and `(see below)` stay. Numbers, dates, times, URLs,
+`总值(GDP)增长` → `总值（GDP）增长`); `(see below)` stays, and so does notation glued to a
+Latin letter or digit with no Chinese inside (`f(x)这样`). Numbers, dates, times, URLs,
 e-mail addresses, Latin text and code are left alone (`9:00`, `1,000`, `http://x.cn/a?b=1`).
 
 Spacing: indentation (ASCII spaces, U+3000, NBSP) at the start and end of a paragraph or line is
@@ -29,6 +30,7 @@ _FW = "，。、；：！？（）「」『』《》【】〔〕〈〉"
 _CLOSERS = "”’\"')）」』》】〕〉] "
 _OPENERS = "“‘\"'(（「『《【〔〈[ "
 
+_ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
 _CANDIDATE = re.compile(r"[,;:!?()]")
 _STRAY_SPACE = re.compile(f"[ \u3000\u00a0\t]+(?=[{_FW}])|(?<=[{_FW}])[ \u3000\u00a0\t]+")
 _CJK = re.compile(f"[{HAN}{CJK_PUNCT}]")
@@ -97,6 +99,8 @@ def convert(text: str, prev: str = "", nxt: str = "", *, line_start: bool = True
         if _cjk(s[i - 1:i]) or _cjk(s[i + 1:i + 2]):
             edits[i - off] = (1, "（")
     for a, b in pairs:
+        if _ASCII_ALNUM.match(s[a - 1:a]) and not _CJK.search(s, a, b):
+            continue  # f(x), v2(2020): notation glued to Latin, not Chinese parentheses
         if _cjk(s[a - 1:a]) or _cjk(s[a + 1:a + 2]) or _cjk(s[b - 1:b]) or _cjk(s[b + 1:b + 2]):
             edits[a - off] = (1, "（")
             edits[b - off] = (1, "）")
