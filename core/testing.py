@@ -49,7 +49,7 @@ from typing import Any, Callable, Iterator, Mapping
 import pytest
 
 from . import manager
-from .errors import WenzhuanError
+from .errors import PluginError, WenzhuanError
 from .manager import PluginHost
 from .model import (
     BLOCK_TYPES, INLINE_TYPES, Attr, BlockQuote, BulletList, Code, CodeBlock, Div, Document, Emph, Heading,
@@ -265,7 +265,9 @@ def _render(writer, doc: Document, options: Mapping[str, Any], sample: str) -> b
     try:
         data = render(doc, writer, options, ChangeReport())
     except Exception as exc:  # noqa: BLE001 - reported with the sample that caused it
-        raise ConformanceError(f"writer {writer.name!r} failed on sample {sample!r}: {exc}") from exc
+        cause = exc.__cause__ if isinstance(exc, PluginError) and exc.__cause__ else None
+        what = f"{type(cause).__name__}: {cause}" if cause else str(exc)
+        raise ConformanceError(f"writer {writer.name!r} failed on sample {sample!r}: {what}") from exc
     if not isinstance(data, bytes) or not data:
         raise ConformanceError(f"writer {writer.name!r} wrote nothing for sample {sample!r}")
     return data
