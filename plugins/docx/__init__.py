@@ -75,6 +75,9 @@ def _base_package() -> bytes:
     for rid, rel in list(pkg.rels.items()):
         if rel.reltype.endswith("/thumbnail"):
             del pkg.rels[rid]
+    compat = document.settings.element.find(f"{{{W_NS}}}compat")
+    if compat is not None:  # a line ended by a line break is not stretched in justified text
+        compat.insert(0, parse_xml(f'<w:doNotExpandShiftReturn xmlns:w="{W_NS}"/>'))
     body = document.element.body
     old = body.find(f"{{{W_NS}}}sectPr")
     if old is not None:
@@ -95,6 +98,44 @@ def reproducible_zip(data: bytes) -> bytes:
             fixed.external_attr = 0o644 << 16
             dst.writestr(fixed, src.read(info.filename))
     return out.getvalue()
+
+
+class _FixedTimeZip:
+    """python-docx's physical package writer, with fixed timestamps and permissions."""
+
+    def __init__(self, fh):
+        self._zip = zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED)
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        info = zipfile.ZipInfo(pack_uri.membername, ZIP_EPOCH)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        self._zip.writestr(info, blob)
+
+    def close(self) -> None:
+        self._zip.close()
+
+
+def save_reproducibly(document) -> bytes:
+    """Save the package with fixed zip timestamps, in one pass where python-docx allows it."""
+    buf = io.BytesIO()
+    package = document.part.package
+    try:
+        from docx.opc.pkgwriter import PackageWriter
+
+        steps = (PackageWriter._write_content_types_stream, PackageWriter._write_pkg_rels,
+                 PackageWriter._write_parts)
+    except (ImportError, AttributeError):  # another python-docx: save, then rewrite the zip
+        document.save(buf)
+        return reproducible_zip(buf.getvalue())
+    for part in package.parts:
+        part.before_marshal()
+    writer = _FixedTimeZip(buf)
+    steps[0](writer, package.parts)
+    steps[1](writer, package.rels)
+    steps[2](writer, package.parts)
+    writer.close()
+    return buf.getvalue()
 
 
 def document_script(doc: Document, ctx: WriteContext | None) -> tuple[Script, str]:
@@ -200,9 +241,7 @@ def render_docx(doc: Document, ctx: WriteContext) -> bytes:
             body.append(child)
 
     _core_properties(document, doc.metadata, doc_lang, clean)
-    buf = io.BytesIO()
-    document.save(buf)
-    return reproducible_zip(buf.getvalue())
+    return save_reproducibly(document)
 
 
 def _write_body(doc: Document, b: BodyBuilder, clean: Cleaner) -> None:
