@@ -558,3 +558,31 @@ def test_field_sample_renders_traditional(rendered):
         if isinstance(p, Para):
             assert re.sub(r"\s+", "", "".join(getattr(n, "text", "") for n in p.content)) in text
     assert "經(jīng)營" in text or "經營" in text
+
+
+# Word refuses ("unreadable content") properties out of the schema's sequence order.
+PPR_ORDER = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+             "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+             "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
+             "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
+             "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr"]
+RPR_ORDER = ["rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
+             "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing",
+             "w", "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText",
+             "vertAlign", "rtl", "cs", "em", "lang"]
+STYLE_ORDER = ["name", "aliases", "basedOn", "next", "link", "autoRedefine", "hidden", "uiPriority",
+               "semiHidden", "unhideWhenUsed", "qFormat", "locked", "personal", "rsid", "pPr", "rPr", "tblPr"]
+
+
+@pytest.mark.parametrize("script", sorted(SCRIPTS))
+def test_properties_follow_the_schema_order(written, script):
+    d = Docx(written[script][0])
+    checked = 0
+    for root in (d.document, d.styles, d.xml("word/numbering.xml")):
+        for tag, order in (("pPr", PPR_ORDER), ("rPr", RPR_ORDER), ("style", STYLE_ORDER)):
+            for el in root.iter(w(tag)):
+                names = [etree.QName(c).localname for c in el]
+                assert all(n in order for n in names), (tag, names)
+                assert names == sorted(names, key=order.index), (tag, names)
+                checked += 1
+    assert checked > 50

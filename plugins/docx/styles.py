@@ -114,7 +114,7 @@ def style_defs(s: Setup) -> list[StyleDef]:
         StyleDef("List Continue", "ListContinue", "paragraph",
                  '<w:basedOn w:val="Normal"/><w:pPr><w:contextualSpacing/></w:pPr>'),
         StyleDef("Source Code", "SourceCode", "paragraph",
-                 '<w:basedOn w:val="Normal"/><w:pPr><w:wordWrap w:val="off"/>'
+                 '<w:basedOn w:val="Normal"/><w:pPr>'
                  '<w:shd w:val="clear" w:color="auto" w:fill="F5F5F5"/>'
                  '<w:spacing w:before="120" w:after="120" w:line="240" w:lineRule="auto"/>'
                  '<w:jc w:val="left"/></w:pPr>'
@@ -182,8 +182,7 @@ def font_table_entries(s: Setup) -> list[tuple[str, str, str, str]]:
             if name in seen:
                 continue
             seen.add(name)
-            known = name in (script.body, script.heading) and name.startswith("Noto")
-            out.append((name, alt if known else "", script.charset, family))
+            out.append((name, alt, script.charset, family))
     if s.body_font not in seen:
         out.append((s.body_font, "", s.script.charset, "roman"))
     if s.heading_font not in seen and s.heading_font != s.body_font:
