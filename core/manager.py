@@ -37,6 +37,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "wenzhuan.plugins.passes.script",
     "wenzhuan.plugins.markdown",
     "wenzhuan.plugins.json",
+    "wenzhuan.plugins.docx",
     "wenzhuan.plugins.toc",
 )
 

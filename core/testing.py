@@ -58,7 +58,7 @@ from .model import (
 from .pipeline import render, write_atomic
 from .registry import Option, Transform, TransformContext, Writer, resolve_options
 from .report import ChangeReport
-from .walk import collect, heading, map_text, para, walk
+from .walk import collect, heading, map_text, para, stringify, walk
 
 __all__ = [
     "ConformanceError", "check_transform", "check_writer", "coverage_gaps", "sample_documents",
@@ -178,11 +178,16 @@ def sample_documents() -> dict[str, Document]:
             seen_inlines.setdefault(type(node), node)
     for cls in BLOCK_TYPES:
         if cls in seen_blocks:
-            docs[f"block-{cls.__name__}"] = Document(Metadata(language="zh-Hans"), (seen_blocks[cls],))
+            block = seen_blocks[cls]
+            # a document with no text at all is an error writers may raise (an empty book), so a
+            # text-less block such as a thematic break stands between two paragraphs
+            blocks = (block,) if stringify(block).strip() else (Para([Text("前文。")]), block, Para([Text("后文。")]))
+            docs[f"block-{cls.__name__}"] = Document(Metadata(language="zh-Hans"), blocks)
     for cls in INLINE_TYPES:
         if cls in seen_inlines:
-            docs[f"inline-{cls.__name__}"] = Document(Metadata(language="zh-Hans"),
-                                                      (Para([seen_inlines[cls]]),))
+            inline = seen_inlines[cls]
+            content = [inline] if stringify(inline).strip() else [Text("前文"), inline, Text("后文。")]
+            docs[f"inline-{cls.__name__}"] = Document(Metadata(language="zh-Hans"), (Para(content),))
     return docs
 
 
