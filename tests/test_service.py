@@ -88,7 +88,7 @@ def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("serve")
     site = make_plugin_dist(tmp / "site", "wenzhuan-testwriters", "wz_testwriters", SLOW_AND_BROKEN)
     env = {"PYTHONPATH": str(site), "WENZHUAN_LOAD_PLUGINS": "wz_testwriters"}
-    srv = Server(tmp, "--timeout", "2", "--concurrency", "2", "--max-body-size", "3", env=env)
+    srv = Server(tmp, "--timeout", "6", "--concurrency", "2", "--max-body-size", "3", env=env)
     yield srv
     srv.stop()
 
@@ -187,8 +187,8 @@ def test_plugin_failure_is_500_naming_the_plugin(server):
 def test_stuck_conversion_is_stopped_and_the_server_goes_on(server):
     started = time.monotonic()
     body = _problem(httpx.post(server.url + "/v1/convert", params={"to": "slow"}, content=b"text", timeout=30), 504)
-    assert time.monotonic() - started < 15
-    assert body["detail"].startswith("the conversion took longer than 2 s and was stopped")
+    assert time.monotonic() - started < 30
+    assert body["detail"].startswith("the conversion took longer than 6 s and was stopped")
     ok = httpx.post(server.url + "/v1/convert", params={"to": "md"}, content=SAMPLE.read_bytes(), timeout=30)
     assert ok.status_code == 200
 
@@ -211,7 +211,7 @@ def test_unknown_path_and_method_are_problems(server):
 
 def test_no_file_left_in_temp(server):
     # 2 MB multipart parts spill to temporary files: they must be gone after the request
-    payload = ("第一段文字。\n" * 110000).encode()  # about 2 MB
+    payload = ("第一段文字。\n" * 66000).encode()  # about 1.2 MB, over the 1 MB in-memory spool
     r = httpx.post(server.url + "/v1/convert", data={"to": "json"}, files={"file": ("big.txt", payload)}, timeout=60)
     assert r.status_code == 200, r.text
     assert list(server.tmpdir.iterdir()) == []
