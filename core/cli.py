@@ -310,6 +310,25 @@ def plugins(as_json: bool) -> None:
     _echo_problems(problems)
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--workers", default=1, show_default=True, type=int, help="Server processes.")
+@click.option("--max-body-size", default=20, show_default=True, type=float, metavar="MB",
+              help="Largest request body accepted.")
+@click.option("--timeout", default=30.0, show_default=True, type=float, metavar="SECONDS",
+              help="Longest a conversion may run before it is stopped.")
+@click.option("--concurrency", type=int, metavar="N", help="Conversions at once per server process "
+              "[default: the number of cores].")
+def serve(host, port, workers, max_body_size, timeout, concurrency) -> None:
+    """Run the conversion service: an HTTP API and an upload page at http://HOST:PORT/."""
+    import os
+
+    from .service import Limits, serve as run
+
+    run(host, port, workers, Limits(int(max_body_size * 1048576), timeout, concurrency or os.cpu_count() or 2))
+
+
 def main() -> None:
     try:
         cli(prog_name="wenzhuan")

@@ -21,6 +21,7 @@ from .manager import PluginHost, default_host
 from .model import Document
 from .registry import Catalog, PassContext, ReadContext, Reader, TransformContext, WriteContext, Writer, resolve_options
 from .report import ChangeReport
+from .sniff import refuse_binary
 
 DEFAULT_MAX_INPUT = 100 * 1024 * 1024
 
@@ -90,6 +91,7 @@ def load(source: Source, *, host: PluginHost | None = None, encoding: str | None
     host = host or default_host()
     catalog = host.catalog
     try:
+        refuse_binary(source.data)
         text, used = decode(source.data, encoding)
         reader = pick_reader(catalog, source, text, from_format)
         report = ChangeReport()
