@@ -348,19 +348,25 @@ class _Collector:
                 self.flush()
 
 
-def split_converted(runs: Sequence[str], converted: str) -> list[str]:
-    """Split the conversion of "".join(runs) back onto the runs, by aligning characters."""
-    original = "".join(runs)
+def split_converted(runs: Sequence[str], converted: str, singles: Sequence[str] | None = None) -> list[str]:
+    """Split `converted`, the conversion of "".join(runs), back onto the runs.
+
+    The boundaries are found by aligning characters: against `singles` (each run converted on
+    its own, which differs from `converted` only where a phrase crossed a boundary, so the
+    alignment is cheap) when given, else against the runs themselves. A boundary inside a
+    phrase whose length changed shares the phrase out in proportion."""
     if len(runs) == 1:
         return [converted]
+    pieces = list(singles) if singles is not None else list(runs)
+    reference = "".join(pieces)
     bounds, pos = [], 0
-    for r in runs[:-1]:
+    for r in pieces[:-1]:
         pos += len(r)
         bounds.append(pos)
-    if len(original) == len(converted) and len(original) > 20000:
+    if len(reference) == len(converted) and len(reference) > 20000:
         mapped = bounds  # too long to align cheaply; conversions of equal length are 1:1
     else:
-        ops = difflib.SequenceMatcher(None, original, converted, autojunk=False).get_opcodes()
+        ops = _opcodes(reference, converted)
         mapped = []
         for p in bounds:
             q = len(converted)
@@ -368,7 +374,7 @@ def split_converted(runs: Sequence[str], converted: str) -> list[str]:
                 if i1 <= p < i2:
                     if tag == "equal" or i2 - i1 == j2 - j1:
                         q = j1 + (p - i1)
-                    else:  # inside a phrase whose length changed: share it out proportionally
+                    else:
                         q = j1 + round((p - i1) * (j2 - j1) / (i2 - i1))
                     break
             mapped.append(max(q, mapped[-1] if mapped else 0))
@@ -380,17 +386,40 @@ def split_converted(runs: Sequence[str], converted: str) -> list[str]:
     return out
 
 
+def _common_prefix(a: str, b: str) -> int:
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:  # binary search with slice comparisons: C speed, not a Python loop per character
+        mid = (lo + hi + 1) // 2
+        if a[:mid] == b[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _opcodes(a: str, b: str) -> list[tuple[str, int, int, int, int]]:
+    """difflib's opcodes, with the common head and tail cut off first (cheap for nearly equal strings)."""
+    head = _common_prefix(a, b)
+    tail = _common_prefix(a[head:][::-1], b[head:][::-1])
+    ops: list[tuple[str, int, int, int, int]] = [("equal", 0, head, 0, head)] if head else []
+    mid_a, mid_b = a[head:len(a) - tail], b[head:len(b) - tail]
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, mid_a, mid_b, autojunk=False).get_opcodes():
+        ops.append((tag, i1 + head, i2 + head, j1 + head, j2 + head))
+    if tail:
+        ops.append(("equal", len(a) - tail, len(a), len(b) - tail, len(b)))
+    return ops
+
+
 def diff_spans(original: str, converted: str) -> list[tuple[str, bool]]:
     """`converted` cut into (text, differs) pieces: differs marks characters that are not the
     same as the aligned characters of `original`."""
     if original == converted:
         return [(converted, False)] if converted else []
-    if len(original) == len(converted) and len(original) > 20000:
+    if len(original) == len(converted):  # character conversions: 1:1, compare in place
         flags = [a != b for a, b in zip(original, converted)]
     else:
         flags = [False] * len(converted)
-        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, original, converted,
-                                                          autojunk=False).get_opcodes():
+        for tag, i1, i2, j1, j2 in _opcodes(original, converted):
             if tag == "equal":
                 continue
             if tag == "replace" and i2 - i1 == j2 - j1:
@@ -424,8 +453,10 @@ class _Rebuilder:
         return attr
 
     def block(self, b):
-        if isinstance(b, (Para, Heading)):
-            return dataclasses.replace(b, content=self.inlines(b.content), attr=self.attr(b.attr))
+        if type(b) is Para:
+            return Para(self.inlines(b.content), self.attr(b.attr))
+        if type(b) is Heading:
+            return Heading(b.level, self.inlines(b.content), self.attr(b.attr))
         if isinstance(b, (BlockQuote, Div)):
             return dataclasses.replace(b, blocks=tuple(self.block(x) for x in b.blocks), attr=self.attr(b.attr))
         if isinstance(b, (BulletList, OrderedList)):
@@ -438,7 +469,7 @@ class _Rebuilder:
     def inlines(self, content) -> tuple:
         out: list = []
         for n in content:
-            if isinstance(n, Text):
+            if type(n) is Text:
                 original, converted = next(self.runs)
                 if not self.mark:
                     out.append(n if converted == original else Text(converted))
@@ -446,7 +477,7 @@ class _Rebuilder:
                     for piece, differs in diff_spans(original, converted):
                         out.append(Span((Text(piece),), Attr(classes=(DIFF_CLASS,))) if differs else Text(piece))
             elif isinstance(n, (Emph, Strong)):
-                out.append(dataclasses.replace(n, content=self.inlines(n.content)))
+                out.append(type(n)(self.inlines(n.content)))
             elif isinstance(n, Span):
                 out.append(dataclasses.replace(n, content=self.inlines(n.content), attr=self.attr(n.attr)))
             elif isinstance(n, Link):
@@ -471,7 +502,7 @@ def _convert_groups(groups: list[list[str]], conv: TextConverter) -> list[tuple[
         n = len(groups[i])
         parts = singles[pos:pos + n]
         pos += n
-        split[i] = parts if "".join(parts) == joined[i] else split_converted(groups[i], joined[i])
+        split[i] = parts if "".join(parts) == joined[i] else split_converted(groups[i], joined[i], parts)
     out: list[tuple[str, str]] = []
     for i, g in enumerate(groups):
         if len(g) == 1:
