@@ -322,7 +322,10 @@ class _Collector:
             self.block(b)
 
     def block(self, b) -> None:
-        if isinstance(b, (Para, Heading)):
+        if type(b) is Para and len(b.content) == 1 and type(b.content[0]) is Text:  # the common case
+            self.flush()
+            self.groups.append([b.content[0].text])
+        elif isinstance(b, (Para, Heading)):
             self.inlines(b.content)
             self.flush()
         elif isinstance(b, (BlockQuote, Div)):
@@ -454,7 +457,13 @@ class _Rebuilder:
 
     def block(self, b):
         if type(b) is Para:
-            return Para(self.inlines(b.content), self.attr(b.attr))
+            content = b.content
+            if len(content) == 1 and type(content[0]) is Text and not self.mark:  # the common case
+                original, converted = next(self.runs)
+                if converted == original and not (self.id_suffix and b.attr.id):
+                    return b
+                return Para((Text(converted),), self.attr(b.attr))
+            return Para(self.inlines(content), self.attr(b.attr))
         if type(b) is Heading:
             return Heading(b.level, self.inlines(b.content), self.attr(b.attr))
         if isinstance(b, (BlockQuote, Div)):
