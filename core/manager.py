@@ -39,6 +39,8 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "wenzhuan.plugins.json",
     "wenzhuan.plugins.docx",
     "wenzhuan.plugins.toc",
+    "wenzhuan.plugins.opencc",
+    "wenzhuan.plugins.script",
 )
 
 

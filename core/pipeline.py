@@ -129,7 +129,7 @@ def apply_transforms(doc: Document, names: Sequence[str], report: ChangeReport, 
         transform = catalog.transform(name)
         opts = resolve_options(transform.options, (options or {}).get(name, {}), owner=f"transform {name!r}")
         doc = _guarded(transform.apply, "transform", name, catalog, doc,
-                       TransformContext(report, f"transform:{name}", opts))
+                       TransformContext(report, f"transform:{name}", opts, catalog=catalog))
     return doc
 
 
@@ -138,7 +138,7 @@ def render(doc: Document, writer: Writer, options: Mapping[str, Any], report: Ch
     """Write `doc` with `writer` into memory and return the bytes."""
     opts = resolve_options(writer.options, options, owner=f"format {writer.name!r}")
     buffer = WriterOutput()
-    ctx = WriteContext(report, f"write:{writer.name}", opts)
+    ctx = WriteContext(report, f"write:{writer.name}", opts, catalog=catalog)
 
     def write() -> None:
         writer.write(doc, buffer, ctx)
