@@ -31,6 +31,8 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "wenzhuan.plugins.readers.markdown",
     "wenzhuan.plugins.markdown",
     "wenzhuan.plugins.json",
+    "wenzhuan.plugins.passes.mojibake",
+    "wenzhuan.plugins.passes.pinyin",
 )
 
 

@@ -1,0 +1,396 @@
+"""Pass `mojibake`: repair text that went through the wrong decoder.
+
+Two kinds of garbling are repaired:
+
+(a) UTF-8 bytes decoded as GBK: `鈥滃弻鍗佷竴鈥濇湡闂` was `“双十一”期间`. Re-encoded as GB18030
+    the run is valid UTF-8, which real Chinese text almost never is. When the run's last UTF-8
+    sequence was cut (an odd byte count loses its last byte), the lost character is chosen
+    from context.
+(b) GBK text decoded after one byte was lost, so every pair is misaligned until the next
+    single-byte character: `会议要求“稳龀ぁ比〉妹飨猿尚В` was `会议要求“稳增长”取得明显成效，`.
+    The run is re-encoded, shifted by one byte and decoded again. The two characters that lost
+    a byte (at each end, and next to a `?` the decoder put where a pair was unmappable) are
+    chosen from context: the same phrase elsewhere in the document, then the word list, then
+    punctuation's prior. Runs that went through a Simplified→Traditional converter after the
+    garbling are mapped back with OpenCC t2s first, and the repair is converted back to
+    Traditional. Private Use Area characters (GBK's user-defined area) round-trip via GB18030.
+
+Every repair is reported; a character that could not be recovered becomes U+FFFD and is
+reported as unrepaired (`inspect --strict` fails on it).
+
+Speed: clean text costs one regex scan per text run (a character class of the characters a
+GBK pair can decode to, minus the common ones); only runs around a suspicious character are
+looked at closely, and a candidate that scores badly is abandoned early.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from wenzhuan.hookspecs import hookimpl
+from wenzhuan.model import Document
+from wenzhuan.registry import Pass, PassContext
+from wenzhuan.walk import stringify
+
+from ._hanzi import HanziModel, is_han, map_block_text, model, opencc_converter, s2t_char, t2s_char
+
+LOOKBACK = 16        # how far before the first suspicious character a misaligned run may start
+LOST = "\ufffd"      # what an unrecoverable character becomes
+MARKERS = "?\ufffd"  # what decoders put where they dropped a byte
+
+
+@dataclass
+class Repair:
+    start: int
+    end: int
+    text: str
+    kind: str
+    unknown: int = 0            # characters that could not be recovered
+    guessed: list[str] = field(default_factory=list)  # lost characters chosen from context
+
+
+class Repairer:
+    def __init__(self, m: HanziModel, doc: Document):
+        self.m = m
+        self._doc = doc
+        self._doc_text: str | None = None
+
+    # ---------------------------------------------------------------- context
+
+    @property
+    def doc_text(self) -> str:
+        if self._doc_text is None:
+            self._doc_text = stringify(self._doc)
+        return self._doc_text
+
+    def choose(self, cands: list[str], prev: str, nxt: str) -> str | None:
+        """The most probable of the characters a lost byte leaves possible, or None when nothing
+        in the context speaks for any of them."""
+        if len(cands) == 1:
+            return cands[0]
+        best, best_score = None, float("-inf")
+        doc = self.doc_text
+        for c in cands:
+            forms = {c, s2t_char(c)}
+            evidence = 0.0
+            for f in forms:
+                if prev and nxt and prev + f + nxt in doc:
+                    evidence += 12
+                if prev and prev + f in doc:
+                    evidence += 3
+                if nxt and nxt[0] != LOST and f + nxt in doc:
+                    evidence += 3
+            if prev and self.m.is_word_pair(prev, c):
+                evidence += 4
+            if nxt and self.m.is_word_pair(c, nxt):
+                evidence += 4
+            lp = self.m.logp(c)
+            if evidence == 0 and lp < -4.5:
+                continue  # only frequent punctuation is chosen on its prior alone
+            score = evidence + lp
+            if score > best_score:
+                best, best_score = c, score
+        return best
+
+    # ---------------------------------------------------------------- encoding helpers
+
+    def pair(self, c: str) -> bytes | None:
+        return self.m.char_pair.get(c)
+
+    def variants(self, c: str) -> list[bytes]:
+        """Byte pairs a garbled character may stand for: itself, or what it was before an s2t
+        conversion turned it into a Traditional character."""
+        out = []
+        direct = self.m.char_pair.get(c)
+        if direct is not None:
+            out.append(direct)
+        s = t2s_char(c)
+        if s != c:
+            alt = self.m.char_pair.get(s)
+            if alt is not None and alt != direct:
+                out.append(alt)
+        return out
+
+    def decode_pair(self, a: int, b: int) -> str | None:
+        return self.m.pair_char.get(a << 8 | b)
+
+    def lost_lead(self, trail: int) -> list[str]:
+        return [c for a in range(0x81, 0xFF) if (c := self.decode_pair(a, trail)) and not _pua(c)]
+
+    def lost_trail(self, lead: int) -> list[str]:
+        return [c for b in range(0x40, 0xFF) if (c := self.decode_pair(lead, b)) and not _pua(c)]
+
+    # ---------------------------------------------------------------- the repair
+
+    def repair(self, text: str) -> tuple[str, list[Repair]]:
+        repairs: list[Repair] = []
+        rx = self.m.suspect_re
+        pos = 0
+        while True:
+            hit = rx.search(text, pos)
+            if hit is None:
+                break
+            k = hit.start()
+            start, end = k, k + 1
+            while start > pos and self._in_run(text[start - 1]):
+                start -= 1
+            while end < len(text) and self._in_run(text[end]):
+                end += 1
+            if not self._in_run(text[k]):
+                pos = k + 1
+                continue
+            found = self._utf8_runs(text, start, end) or self._shifted_run(text, start, end, k)
+            if found:
+                repairs.extend(found)
+                pos = max(r.end for r in found)
+            else:
+                pos = k + 1
+        if not repairs:
+            return text, []
+        out, last = [], 0
+        for r in repairs:
+            out.append(text[last:r.start])
+            out.append(r.text)
+            last = r.end
+        out.append(text[last:])
+        return "".join(out), repairs
+
+    def _in_run(self, c: str) -> bool:
+        return c in MARKERS or bool(self.variants(c))
+
+    # (a) UTF-8 read as GBK ---------------------------------------------------------
+
+    def _utf8_runs(self, text: str, start: int, end: int) -> list[Repair]:
+        found: list[Repair] = []
+        i = start
+        while i < end:
+            j = i
+            while j < end and self.pair(text[j]) is not None:
+                j += 1
+            if j - i >= 2:
+                found.extend(self._utf8_segment(text, i, j))
+            i = j + 1
+        return found
+
+    def _utf8_segment(self, text: str, i: int, j: int) -> list[Repair]:
+        raw = b"".join(self.pair(c) for c in text[i:j])  # type: ignore[misc]
+        decoded = raw.decode("utf-8", "surrogateescape")
+        # maximal stretches of valid UTF-8, as (byte start, byte end, text)
+        stretches, off, cur_start, cur = [], 0, None, []
+        for d in decoded:
+            n = 1 if "\udc80" <= d <= "\udcff" else len(d.encode("utf-8"))
+            if n == 1 and d >= "\udc80":
+                if cur:
+                    stretches.append((cur_start, off, "".join(cur)))
+                cur, cur_start = [], None
+            else:
+                if cur_start is None:
+                    cur_start = off
+                cur.append(d)
+            off += n
+        if cur:
+            stretches.append((cur_start, off, "".join(cur)))
+        out = []
+        for b0, b1, dec in stretches:
+            # align both ends to character boundaries of the garbled text
+            while b0 % 2 and dec:
+                b0 += len(dec[0].encode("utf-8"))
+                dec = dec[1:]
+            while b1 % 2 and dec:
+                b1 -= len(dec[-1].encode("utf-8"))
+                dec = dec[:-1]
+            c0, c1 = i + b0 // 2, i + b1 // 2
+            if c1 - c0 < 1 or not any(ord(d) > 0x7F for d in dec):
+                continue
+            end = c1
+            tail = ""
+            unknown, guessed = 0, []
+            # a cut last character: a 3-byte lead and one continuation byte, the third byte lost
+            rest = raw[b1:b1 + 2]
+            if c1 < j and c1 == j - 1 and len(rest) == 2 and 0xE0 <= rest[0] <= 0xEF and 0x80 <= rest[1] <= 0xBF:
+                end = c1 + 1
+                if end < len(text) and text[end] in MARKERS:
+                    end += 1
+                cands = []
+                for b in range(0x80, 0xC0):
+                    try:
+                        cands.append(bytes((rest[0], rest[1], b)).decode("utf-8"))
+                    except UnicodeDecodeError:
+                        pass
+                nxt = text[end] if end < len(text) else ""
+                tail = self.choose(cands, dec[-1] if dec else "", nxt) or ""
+                if tail:
+                    guessed.append(tail)
+                else:
+                    tail, unknown = LOST, 1
+            garbled = text[c0:end]
+            if not self.m.suspect_re.search(garbled):
+                continue
+            new = dec + tail
+            if self.m.score(new) - self.m.score(garbled) < 4 + 0.5 * len(garbled):
+                continue
+            if any(_pua(c) or (ord(c) < 0x20) for c in dec):
+                continue
+            out.append(Repair(c0, end, new, "mojibake-utf8-as-gbk", unknown, guessed))
+        return out
+
+    # (b) GBK with a lost byte ---------------------------------------------------------
+
+    def _shifted_run(self, text: str, start: int, end: int, seed: int) -> list[Repair]:
+        best: tuple[float, Repair] | None = None
+        ends = [end] + [x for x in range(seed + 1, end) if text[x] in MARKERS]
+        for s in range(max(start, seed - LOOKBACK), seed + 1):
+            if text[s] in MARKERS:
+                continue
+            for e in ends:
+                if e - s < 2:
+                    continue
+                got = self._shift(text, s, e)
+                if got and (best is None or got[0] > best[0]):
+                    best = got
+        return [best[1]] if best else []
+
+    def _shift(self, text: str, s: int, e: int) -> tuple[float, Repair] | None:
+        m = self.m
+        tokens = [None if c in MARKERS else self.variants(c) for c in text[s:e]]
+        if tokens[0] is None or tokens[-1] is None:
+            return None
+        # choose each garbled character's variant (itself or its t2s form) by the unigram
+        # score of the characters the shifted pairs decode to: a small Viterbi over the chain
+        n = len(tokens)
+        choice: list[int] = [0] * n
+        if any(t is not None and len(t) > 1 for t in tokens):
+            choice = self._variant_path(tokens)
+        chosen = [None if t is None else t[v] for t, v in zip(tokens, choice)]
+        converted = any(v > 0 for v in choice)
+        # the original characters: (?, p0) or (p0, ?) | (q0, p1) | ... | (q_last, ?)
+        slots: list[list[str]] = []
+        first = chosen[0]
+        slots.append(self.lost_lead(first[0]) + self.lost_trail(first[0]))  # type: ignore[index]
+        running = 0.0
+        garbled_lp = 0.0
+        for k in range(n - 1):
+            a, b = chosen[k], chosen[k + 1]
+            if a is None and b is None:
+                return None
+            if a is None:
+                slots.append(self.lost_lead(b[0]))
+                continue
+            if b is None:
+                slots.append(self.lost_trail(a[1]))
+                continue
+            c = self.decode_pair(a[1], b[0])
+            if c is None or _pua(c):
+                return None
+            slots.append([c])
+            running += m.logp(c)
+            garbled_lp += m.logp(text[s + k + 1])
+            if k >= 4 and running - garbled_lp < -12:
+                return None  # shifting made it worse: real text, not a garbled run
+        slots.append(self.lost_trail(chosen[-1][1]))  # type: ignore[index]
+        end = e
+        if end < len(text) and text[end] in MARKERS:
+            end += 1
+        prev = text[s - 1] if s > 0 else ""
+        nxt = text[end] if end < len(text) else ""
+        if converted:
+            prev, nxt = t2s_char(prev) if prev else prev, t2s_char(nxt) if nxt else nxt
+        chars: list[str] = []
+        unknown, guessed = 0, []
+        for idx, cands in enumerate(slots):
+            if len(cands) == 1:
+                chars.append(cands[0])
+                continue
+            before = chars[-1] if chars else prev
+            after = ""
+            if idx + 1 < len(slots):
+                after = slots[idx + 1][0] if len(slots[idx + 1]) == 1 else ""
+            else:
+                after = nxt
+            pick = self.choose(cands, before, after)
+            if pick is None:
+                unknown += 1
+                chars.append(LOST)
+            else:
+                guessed.append(pick)
+                chars.append(pick)
+        new = "".join(chars)
+        garbled = text[s:end]
+        known = "".join(c for c in new if c != LOST)
+        gain = m.score(known) + LOGP_UNKNOWN * unknown - m.score(garbled)
+        interior = new[1:-1]
+        if gain < 6 + 1.0 * len(garbled) or not known:
+            return None
+        if len(interior) >= 4 and m.word_pair_ratio(interior) < 0.25:
+            return None
+        if converted:
+            new = opencc_converter("s2t")(new)
+        return gain, Repair(s, end, new, "mojibake-shifted-gbk", unknown, guessed)
+
+    def _variant_path(self, tokens: list) -> list[int]:
+        m = self.m
+        n = len(tokens)
+        opts = [range(len(t)) if t is not None else range(1) for t in tokens]
+        score = [0.0 for _ in opts[0]]
+        back: list[list[int]] = []
+        for k in range(1, n):
+            new_score, ptr = [], []
+            for v in opts[k]:
+                best, arg = float("-inf"), 0
+                for u in opts[k - 1]:
+                    a = tokens[k - 1][u] if tokens[k - 1] is not None else None
+                    b = tokens[k][v] if tokens[k] is not None else None
+                    lp = 0.0
+                    if a is not None and b is not None:
+                        c = self.decode_pair(a[1], b[0])
+                        lp = m.logp(c) if c else -30.0
+                    if score[u] + lp > best:
+                        best, arg = score[u] + lp, u
+                new_score.append(best)
+                ptr.append(arg)
+            score = new_score
+            back.append(ptr)
+        v = max(range(len(score)), key=score.__getitem__)
+        path = [v]
+        for ptr in reversed(back):
+            v = ptr[v]
+            path.append(v)
+        return path[::-1]
+
+
+LOGP_UNKNOWN = -7.5
+
+
+def _pua(c: str) -> bool:
+    return "\ue000" <= c <= "\uf8ff"
+
+
+class MojibakePass(Pass):
+    name = "mojibake"
+    description = "repair mojibake: UTF-8 read as GBK, GBK read with a lost byte"
+
+    def run(self, doc: Document, ctx: PassContext) -> Document:
+        m = model()
+        rx = m.suspect_re
+        repairer = Repairer(m, doc)
+
+        def fix(text: str, index: int) -> str:
+            if rx.search(text) is None:
+                return text
+            new, repairs = repairer.repair(text)
+            line = ctx.line_of(index)
+            for r in repairs:
+                before = text[r.start:r.end]
+                message = f"lost character(s) chosen from context: {''.join(r.guessed)}" if r.guessed else ""
+                ctx.change(r.kind, before, r.text, line=line, block=index + 1, message=message)
+                if r.unknown:
+                    ctx.unrepaired("mojibake-lost-character", r.text, line=line, block=index + 1,
+                                   message=f"{r.unknown} character(s) lost with a byte; marked {LOST}")
+            return new
+
+        return map_block_text(doc, fix)
+
+
+@hookimpl
+def register_passes(register):
+    register(MojibakePass())
