@@ -92,14 +92,14 @@ class HanziModel:
         # A character class of ~20,000 members compiles to a bitmap: one cheap scan per text run.
         self.suspect_re = re.compile("[" + "".join(re.escape(c) for c in suspect) + "]")
         self._words: dict[str, int] | None = None
-        self._bigrams: set[str] | None = None
+        self._bigrams: dict[str, int] | None = None
         self._charw: dict[str, int] | None = None
 
     # ------------------------------------------------------------------ words, lazily
 
     def _load_words(self) -> None:
         words: dict[str, int] = {}
-        bigrams: set[str] = set()
+        bigrams: dict[str, int] = {}
         charw: dict[str, int] = {}
         text = resources.files("wenzhuan.plugins.passes").joinpath("hanzi_words.txt").read_text("utf-8")
         for line in text.splitlines():
@@ -109,14 +109,16 @@ class HanziModel:
             w = int(weight)
             words[word] = w
             for a, b in zip(word, word[1:]):
-                bigrams.add(a + b)
+                if bigrams.get(a + b, 0) < w:
+                    bigrams[a + b] = w
             for c in word:
                 if charw.get(c, 0) < w:
                     charw[c] = w
         self._words, self._bigrams, self._charw = words, bigrams, charw
 
     @property
-    def bigrams(self) -> set[str]:
+    def bigrams(self) -> dict[str, int]:
+        """Character pairs found inside a word, with the log2 frequency of the likeliest word."""
         if self._bigrams is None:
             self._load_words()
         return self._bigrams  # type: ignore[return-value]
@@ -153,6 +155,10 @@ class HanziModel:
 
     def is_word_pair(self, a: str, b: str) -> bool:
         return t2s_char(a) + t2s_char(b) in self.bigrams
+
+    def pair_weight(self, a: str, b: str) -> int:
+        """0, or the log2 frequency of the likeliest word in which `a` is followed by `b`."""
+        return self.bigrams.get(t2s_char(a) + t2s_char(b), 0)
 
     def score(self, text: str) -> float:
         total = 0.0

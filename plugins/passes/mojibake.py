@@ -32,7 +32,7 @@ from wenzhuan.model import Document
 from wenzhuan.registry import Pass, PassContext
 from wenzhuan.walk import stringify
 
-from ._hanzi import HanziModel, is_han, map_block_text, model, opencc_converter, s2t_char, t2s_char
+from ._hanzi import LOGP_SYMBOL, HanziModel, map_block_text, model, opencc_converter, s2t_char, t2s_char
 
 LOOKBACK = 16        # how far before the first suspicious character a misaligned run may start
 LOST = "\ufffd"      # what an unrecoverable character becomes
@@ -70,27 +70,41 @@ class Repairer:
             return cands[0]
         best, best_score = None, float("-inf")
         doc = self.doc_text
+        prevs = _forms(prev) if prev and prev != LOST else ()
+        nxts = _forms(nxt) if nxt and nxt != LOST else ()
         for c in cands:
-            forms = {c, s2t_char(c)}
             evidence = 0.0
-            for f in forms:
-                if prev and nxt and prev + f + nxt in doc:
+            # the same phrase elsewhere in the document, in either script
+            for f in _forms(c):
+                if any(p + f + n in doc for p in prevs for n in nxts):
                     evidence += 12
-                if prev and prev + f in doc:
+                if any(p + f in doc for p in prevs):
                     evidence += 3
-                if nxt and nxt[0] != LOST and f + nxt in doc:
+                if any(f + n in doc for n in nxts):
                     evidence += 3
-            if prev and self.m.is_word_pair(prev, c):
-                evidence += 4
-            if nxt and self.m.is_word_pair(c, nxt):
-                evidence += 4
+            # the word list: how frequent the likeliest word joining it to a neighbour is
+            if prev:
+                evidence += 0.5 * self.m.pair_weight(prev, c)
+            if nxt:
+                evidence += 0.5 * self.m.pair_weight(c, nxt)
             lp = self.m.logp(c)
+            if t2s_char(c) != c:
+                lp -= 5  # a GBK decode of Simplified text: a Traditional-only reading is unlikely
             if evidence == 0 and lp < -4.5:
                 continue  # only frequent punctuation is chosen on its prior alone
             score = evidence + lp
             if score > best_score:
                 best, best_score = c, score
         return best
+
+    def traditional(self, text: str) -> bool:
+        """Whether the text around a run is Traditional: the repair is written in its script."""
+        t = s = 0
+        for c in text[:400]:
+            if c >= "\u3400":
+                t += t2s_char(c) != c
+                s += s2t_char(c) != c
+        return t > s
 
     # ---------------------------------------------------------------- encoding helpers
 
@@ -115,10 +129,10 @@ class Repairer:
         return self.m.pair_char.get(a << 8 | b)
 
     def lost_lead(self, trail: int) -> list[str]:
-        return [c for a in range(0x81, 0xFF) if (c := self.decode_pair(a, trail)) and not _pua(c)]
+        return [c for a in range(0x81, 0xFF) if (c := self.decode_pair(a, trail)) and _plain(c)]
 
     def lost_trail(self, lead: int) -> list[str]:
-        return [c for b in range(0x40, 0xFF) if (c := self.decode_pair(lead, b)) and not _pua(c)]
+        return [c for b in range(0x40, 0xFF) if (c := self.decode_pair(lead, b)) and _plain(c)]
 
     # ---------------------------------------------------------------- the repair
 
@@ -165,7 +179,7 @@ class Repairer:
         i = start
         while i < end:
             j = i
-            while j < end and self.pair(text[j]) is not None:
+            while j < end and (text[j] in MARKERS or self.pair(text[j]) is not None):
                 j += 1
             if j - i >= 2:
                 found.extend(self._utf8_segment(text, i, j))
@@ -173,65 +187,76 @@ class Repairer:
         return found
 
     def _utf8_segment(self, text: str, i: int, j: int) -> list[Repair]:
-        raw = b"".join(self.pair(c) for c in text[i:j])  # type: ignore[misc]
+        # Byte offsets of each garbled character. A decoder's marker inside the run stands for
+        # 0x80, the one continuation byte GBK cannot start a pair with; a marker at the end is
+        # the lone last byte, its value lost.
+        chunks = []
+        for k in range(i, j):
+            c = text[k]
+            if c in MARKERS:
+                chunks.append(b"\x80" if k < j - 1 else b"")
+            else:
+                chunks.append(self.pair(c))
+        offsets = [0]
+        for ch in chunks:
+            offsets.append(offsets[-1] + len(ch))
+        raw = b"".join(chunks)
+        char_at = {off: n for n, off in enumerate(offsets)}  # byte offset -> garbled char index
         decoded = raw.decode("utf-8", "surrogateescape")
         # maximal stretches of valid UTF-8, as (byte start, byte end, text)
         stretches, off, cur_start, cur = [], 0, None, []
         for d in decoded:
-            n = 1 if "\udc80" <= d <= "\udcff" else len(d.encode("utf-8"))
-            if n == 1 and d >= "\udc80":
+            if "\udc80" <= d <= "\udcff":
                 if cur:
                     stretches.append((cur_start, off, "".join(cur)))
                 cur, cur_start = [], None
+                off += 1
             else:
                 if cur_start is None:
                     cur_start = off
                 cur.append(d)
-            off += n
+                off += len(d.encode("utf-8"))
         if cur:
             stretches.append((cur_start, off, "".join(cur)))
         out = []
         for b0, b1, dec in stretches:
-            # align both ends to character boundaries of the garbled text
-            while b0 % 2 and dec:
+            # start on a garbled character's boundary
+            while b0 not in char_at and dec:
                 b0 += len(dec[0].encode("utf-8"))
                 dec = dec[1:]
-            while b1 % 2 and dec:
-                b1 -= len(dec[-1].encode("utf-8"))
-                dec = dec[:-1]
-            c0, c1 = i + b0 // 2, i + b1 // 2
-            if c1 - c0 < 1 or not any(ord(d) > 0x7F for d in dec):
+            rest = raw[b1:]
+            cut = _incomplete(rest)
+            if cut is None:
+                while b1 not in char_at and dec:
+                    b1 -= len(dec[-1].encode("utf-8"))
+                    dec = dec[:-1]
+            if not dec or b0 not in char_at:
                 continue
-            end = c1
-            tail = ""
-            unknown, guessed = 0, []
-            # a cut last character: a 3-byte lead and one continuation byte, the third byte lost
-            rest = raw[b1:b1 + 2]
-            if c1 < j and c1 == j - 1 and len(rest) == 2 and 0xE0 <= rest[0] <= 0xEF and 0x80 <= rest[1] <= 0xBF:
-                end = c1 + 1
-                if end < len(text) and text[end] in MARKERS:
-                    end += 1
-                cands = []
-                for b in range(0x80, 0xC0):
-                    try:
-                        cands.append(bytes((rest[0], rest[1], b)).decode("utf-8"))
-                    except UnicodeDecodeError:
-                        pass
-                nxt = text[end] if end < len(text) else ""
-                tail = self.choose(cands, dec[-1] if dec else "", nxt) or ""
+            c0 = i + char_at[b0]
+            c1 = j if cut is not None else i + char_at[b1]
+            if c1 - c0 < 2 or not any(ord(d) > 0x7F for d in dec):
+                continue
+            tail, unknown, guessed = "", 0, []
+            if cut is not None:
+                nxt = text[c1] if c1 < len(text) else ""
+                tail = self.choose(cut, dec[-1], nxt) or ""
                 if tail:
                     guessed.append(tail)
                 else:
                     tail, unknown = LOST, 1
-            garbled = text[c0:end]
+            garbled = text[c0:c1]
             if not self.m.suspect_re.search(garbled):
+                continue
+            if any(_pua(c) or ord(c) < 0x20 for c in dec):
+                continue
+            # what it decodes to must read as text: few symbols, Hangul or other rarities
+            rare = sum(1 for c in dec if self.m.logp(c) <= LOGP_SYMBOL)
+            if rare and (len(dec) < 6 or rare > 0.2 * len(dec)):
                 continue
             new = dec + tail
             if self.m.score(new) - self.m.score(garbled) < 4 + 0.5 * len(garbled):
                 continue
-            if any(_pua(c) or (ord(c) < 0x20) for c in dec):
-                continue
-            out.append(Repair(c0, end, new, "mojibake-utf8-as-gbk", unknown, guessed))
+            out.append(Repair(c0, c1, new, "mojibake-utf8-as-gbk", unknown, guessed))
         return out
 
     # (b) GBK with a lost byte ---------------------------------------------------------
@@ -280,7 +305,7 @@ class Repairer:
                 slots.append(self.lost_trail(a[1]))
                 continue
             c = self.decode_pair(a[1], b[0])
-            if c is None or _pua(c):
+            if c is None or not _plain(c):
                 return None
             slots.append([c])
             running += m.logp(c)
@@ -293,8 +318,6 @@ class Repairer:
             end += 1
         prev = text[s - 1] if s > 0 else ""
         nxt = text[end] if end < len(text) else ""
-        if converted:
-            prev, nxt = t2s_char(prev) if prev else prev, t2s_char(nxt) if nxt else nxt
         chars: list[str] = []
         unknown, guessed = 0, []
         for idx, cands in enumerate(slots):
@@ -317,13 +340,14 @@ class Repairer:
         new = "".join(chars)
         garbled = text[s:end]
         known = "".join(c for c in new if c != LOST)
-        gain = m.score(known) + LOGP_UNKNOWN * unknown - m.score(garbled)
+        # the neighbours take part, so a repair that forms a word with them (稳|增长) wins
+        gain = m.score(prev + known + nxt) + LOGP_UNKNOWN * unknown - m.score(prev + garbled + nxt)
         interior = new[1:-1]
         if gain < 6 + 1.0 * len(garbled) or not known:
             return None
         if len(interior) >= 4 and m.word_pair_ratio(interior) < 0.25:
             return None
-        if converted:
+        if converted or self.traditional(text):
             new = opencc_converter("s2t")(new)
         return gain, Repair(s, end, new, "mojibake-shifted-gbk", unknown, guessed)
 
@@ -361,8 +385,39 @@ class Repairer:
 LOGP_UNKNOWN = -7.5
 
 
+def _incomplete(rest: bytes) -> list[str] | None:
+    """When `rest` is the start of a UTF-8 sequence cut short (a lead byte and fewer
+    continuation bytes than it needs, missing one or two), the characters it may have been."""
+    if not rest or len(rest) > 3:
+        return None
+    lead = rest[0]
+    need = 2 if 0xC2 <= lead <= 0xDF else 3 if 0xE0 <= lead <= 0xEF else 4 if 0xF0 <= lead <= 0xF4 else 0
+    missing = need - len(rest)
+    if not need or not 1 <= missing <= 2 or any(not 0x80 <= b <= 0xBF for b in rest[1:]):
+        return None
+    out = []
+    tails = [bytes((b,)) for b in range(0x80, 0xC0)]
+    if missing == 2:
+        tails = [a + b for a in tails for b in tails]
+    for t in tails:
+        try:
+            out.append((rest + t).decode("utf-8"))
+        except UnicodeDecodeError:
+            pass
+    return out
+
+
 def _pua(c: str) -> bool:
     return "\ue000" <= c <= "\uf8ff"
+
+
+def _plain(c: str) -> bool:
+    """Not private use and in the BMP (gb18030 maps a few pairs to supplementary characters)."""
+    return not _pua(c) and c <= "\uffff"
+
+
+def _forms(c: str) -> set[str]:
+    return {c, s2t_char(c)}
 
 
 class MojibakePass(Pass):
