@@ -63,24 +63,27 @@ class Repairer:
             self._doc_text = stringify(self._doc)
         return self._doc_text
 
-    def choose(self, cands: list[str], prev: str, nxt: str) -> str | None:
+    def choose(self, cands: list[str], prev: str, nxt: str, local: str = "") -> str | None:
         """The most probable of the characters a lost byte leaves possible, or None when nothing
         in the context speaks for any of them."""
         if len(cands) == 1:
             return cands[0]
         best, best_score = None, float("-inf")
         doc = self.doc_text
+        def elsewhere(s: str) -> bool:  # in the document, not only in the garbled text itself
+            return s in doc and doc.count(s) > local.count(s)
+
         prevs = _forms(prev) if prev and prev != LOST else ()
         nxts = _forms(nxt) if nxt and nxt != LOST else ()
         for c in cands:
             evidence = 0.0
             # the same phrase elsewhere in the document, in either script
             for f in _forms(c):
-                if any(p + f + n in doc for p in prevs for n in nxts):
+                if any(elsewhere(p + f + n) for p in prevs for n in nxts):
                     evidence += 12
-                if any(p + f in doc for p in prevs):
+                if any(elsewhere(p + f) for p in prevs):
                     evidence += 3
-                if any(f + n in doc for n in nxts):
+                if any(elsewhere(f + n) for n in nxts):
                     evidence += 3
             # the word list: how frequent the likeliest word joining it to a neighbour is
             if prev:
@@ -90,7 +93,7 @@ class Repairer:
             lp = self.m.logp(c)
             if t2s_char(c) != c:
                 lp -= 5  # a GBK decode of Simplified text: a Traditional-only reading is unlikely
-            if evidence == 0 and lp < -4.5:
+            if evidence == 0 and lp < -3.6:
                 continue  # only frequent punctuation is chosen on its prior alone
             score = evidence + lp
             if score > best_score:
@@ -239,7 +242,7 @@ class Repairer:
             tail, unknown, guessed = "", 0, []
             if cut is not None:
                 nxt = text[c1] if c1 < len(text) else ""
-                tail = self.choose(cut, dec[-1], nxt) or ""
+                tail = self.choose(cut, dec[-1], nxt, text) or ""
                 if tail:
                     guessed.append(tail)
                 else:
@@ -312,7 +315,11 @@ class Repairer:
             garbled_lp += m.logp(text[s + k + 1])
             if k >= 4 and running - garbled_lp < -12:
                 return None  # shifting made it worse: real text, not a garbled run
-        slots.append(self.lost_trail(chosen[-1][1]))  # type: ignore[index]
+        if chosen[-1][1] < 0x80:  # type: ignore[index]
+            # the last lead byte took the ASCII letter after it as its trail (期间B → 诩銪)
+            slots.append([chr(chosen[-1][1])])  # type: ignore[index]
+        else:
+            slots.append(self.lost_trail(chosen[-1][1]))  # type: ignore[index]
         end = e
         if end < len(text) and text[end] in MARKERS:
             end += 1
@@ -330,7 +337,7 @@ class Repairer:
                 after = slots[idx + 1][0] if len(slots[idx + 1]) == 1 else ""
             else:
                 after = nxt
-            pick = self.choose(cands, before, after)
+            pick = self.choose(cands, before, after, text)
             if pick is None:
                 unknown += 1
                 chars.append(LOST)
