@@ -54,6 +54,7 @@ class Repairer:
         self.m = m
         self._doc = doc
         self._doc_text: str | None = None
+        self._doc_pairs: set[str] | None = None
 
     # ---------------------------------------------------------------- context
 
@@ -63,6 +64,14 @@ class Repairer:
             self._doc_text = stringify(self._doc)
         return self._doc_text
 
+    @property
+    def doc_pairs(self) -> set[str]:
+        """Every pair of adjacent characters in the document, built once, on first need."""
+        if self._doc_pairs is None:
+            t = self.doc_text
+            self._doc_pairs = set(map("".join, zip(t, t[1:])))
+        return self._doc_pairs
+
     def choose(self, cands: list[str], prev: str, nxt: str, local: str = "") -> str | None:
         """The most probable of the characters a lost byte leaves possible, or None when nothing
         in the context speaks for any of them."""
@@ -70,8 +79,10 @@ class Repairer:
             return cands[0]
         best, best_score = None, float("-inf")
         doc = self.doc_text
+        pairs = self.doc_pairs
+
         def elsewhere(s: str) -> bool:  # in the document, not only in the garbled text itself
-            return s in doc and doc.count(s) > local.count(s)
+            return s[-2:] in pairs and s[:2] in pairs and doc.count(s) > local.count(s)
 
         prevs = _forms(prev) if prev and prev != LOST else ()
         nxts = _forms(nxt) if nxt and nxt != LOST else ()
@@ -156,12 +167,15 @@ class Repairer:
             if not self._in_run(text[k]):
                 pos = k + 1
                 continue
-            found = self._utf8_runs(text, start, end) or self._shifted_run(text, start, end, k)
-            if found:
-                repairs.extend(found)
-                pos = max(r.end for r in found)
-            else:
-                pos = k + 1
+            found = self._utf8_runs(text, start, end)
+            if not found:
+                tried: set[int] = set()
+                for seed in rx.finditer(text, k, end):
+                    found = self._shifted_run(text, start, end, seed.start(), tried)
+                    if found:
+                        break
+            repairs.extend(found)
+            pos = max([end] + [r.end for r in found])
         if not repairs:
             return text, []
         out, last = [], 0
@@ -264,12 +278,13 @@ class Repairer:
 
     # (b) GBK with a lost byte ---------------------------------------------------------
 
-    def _shifted_run(self, text: str, start: int, end: int, seed: int) -> list[Repair]:
+    def _shifted_run(self, text: str, start: int, end: int, seed: int, tried: set[int]) -> list[Repair]:
         best: tuple[float, Repair] | None = None
         ends = [end] + [x for x in range(seed + 1, end) if text[x] in MARKERS]
         for s in range(max(start, seed - LOOKBACK), seed + 1):
-            if text[s] in MARKERS:
+            if text[s] in MARKERS or s in tried:
                 continue
+            tried.add(s)
             for e in ends:
                 if e - s < 2:
                     continue
@@ -283,43 +298,63 @@ class Repairer:
         tokens = [None if c in MARKERS else self.variants(c) for c in text[s:e]]
         if tokens[0] is None or tokens[-1] is None:
             return None
-        # choose each garbled character's variant (itself or its t2s form) by the unigram
-        # score of the characters the shifted pairs decode to: a small Viterbi over the chain
+        # Walk the shifted pairs left to right. A garbled character may stand for itself or for
+        # its t2s form (the run went through s2t after the garbling); each is taken greedily by
+        # the character its pair decodes to. Shifting real text yields junk within a few
+        # characters, so a candidate start that scores worse than the text as it is stops early.
         n = len(tokens)
-        choice: list[int] = [0] * n
+        # First a cheap screen, optimistic about each character's form (the best pair any two
+        # forms make): shifting real text yields junk within a few characters, so a candidate
+        # start that scores worse than the text as it is stops early.
+        running = garbled_lp = 0.0
+        for k in range(n - 1):
+            a, b = tokens[k], tokens[k + 1]
+            if a is None or b is None:
+                continue
+            best = float("-inf")
+            for x in a:
+                for y in b:
+                    c = self.decode_pair(x[1], y[0])
+                    if c is not None and _plain(c):
+                        best = max(best, m.logp(c))
+            if best == float("-inf"):
+                return None
+            running += best
+            garbled_lp += m.logp(text[s + k + 1])
+            if k >= 2 and running - garbled_lp < -10:
+                return None
+        if running - garbled_lp < 2 * (n - 1):
+            return None  # not enough better to be worth choosing lost characters for
+        # Then each character's form exactly (a small Viterbi over the chain of pairs).
+        choice = [0] * n
         if any(t is not None and len(t) > 1 for t in tokens):
             choice = self._variant_path(tokens)
         chosen = [None if t is None else t[v] for t, v in zip(tokens, choice)]
         converted = any(v > 0 for v in choice)
-        # the original characters: (?, p0) or (p0, ?) | (q0, p1) | ... | (q_last, ?)
         slots: list[list[str]] = []
-        first = chosen[0]
-        slots.append(self.lost_lead(first[0]) + self.lost_trail(first[0]))  # type: ignore[index]
-        running = 0.0
-        garbled_lp = 0.0
         for k in range(n - 1):
             a, b = chosen[k], chosen[k + 1]
             if a is None and b is None:
                 return None
             if a is None:
                 slots.append(self.lost_lead(b[0]))
-                continue
-            if b is None:
+            elif b is None:
                 slots.append(self.lost_trail(a[1]))
-                continue
-            c = self.decode_pair(a[1], b[0])
-            if c is None or not _plain(c):
-                return None
-            slots.append([c])
-            running += m.logp(c)
-            garbled_lp += m.logp(text[s + k + 1])
-            if k >= 4 and running - garbled_lp < -12:
-                return None  # shifting made it worse: real text, not a garbled run
-        if chosen[-1][1] < 0x80:  # type: ignore[index]
+            else:
+                c = self.decode_pair(a[1], b[0])
+                if c is None or not _plain(c):
+                    return None
+                slots.append([c])
+        first = chosen[0]
+        slots.insert(0, self.lost_lead(first[0]) + self.lost_trail(first[0]))  # type: ignore[index]
+        last = chosen[-1]
+        if last is None:
+            return None
+        if last[1] < 0x80:
             # the last lead byte took the ASCII letter after it as its trail (期间B → 诩銪)
-            slots.append([chr(chosen[-1][1])])  # type: ignore[index]
+            slots.append([chr(last[1])])
         else:
-            slots.append(self.lost_trail(chosen[-1][1]))  # type: ignore[index]
+            slots.append(self.lost_trail(last[1]))
         end = e
         if end < len(text) and text[end] in MARKERS:
             end += 1
