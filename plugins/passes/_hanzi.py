@@ -68,7 +68,13 @@ class HanziModel:
                 except UnicodeDecodeError:
                     continue
                 (big5_1 if code <= 0xC67E else big5_2).add(ch)
-        self.tier1 = frozenset(tier1 | big5_1)
+        # and the Traditional forms OpenCC writes for frequent Simplified characters (爲, 裏):
+        # converted text must not look suspicious
+        common = "".join(sorted(tier1))
+        converted = set()
+        for config in ("s2t", "s2tw", "s2hk"):
+            converted |= set(opencc_converter(config)(common))
+        self.tier1 = frozenset(tier1 | big5_1 | {c for c in converted if is_han(c)})
         self.tier2 = frozenset((tier2 | big5_2) - self.tier1)
         # every character a GBK double-byte pair decodes to (gb18030 maps the user-defined
         # area to the Private Use Area, so it round-trips): the alphabet of both kinds of garbling
@@ -92,6 +98,7 @@ class HanziModel:
         # A character class of ~20,000 members compiles to a bitmap: one cheap scan per text run.
         self.suspect_re = re.compile("[" + "".join(re.escape(c) for c in suspect) + "]")
         self._words: dict[str, int] | None = None
+        self._logp: dict[str, float] = {}
         self._bigrams: dict[str, int] | None = None
         self._charw: dict[str, int] | None = None
 
@@ -133,6 +140,12 @@ class HanziModel:
 
     def logp(self, c: str) -> float:
         """A rough log-probability of one character in Chinese running text."""
+        got = self._logp.get(c)
+        if got is None:
+            got = self._logp[c] = self._compute_logp(c)
+        return got
+
+    def _compute_logp(self, c: str) -> float:
         if c < "\x80":
             return LOGP_ASCII
         p = _PUNCT_PRIOR.get(c)

@@ -55,6 +55,7 @@ class Repairer:
         self._doc = doc
         self._doc_text: str | None = None
         self._doc_pairs: set[str] | None = None
+        self._variants: dict[str, list[bytes]] = {}
 
     # ---------------------------------------------------------------- context
 
@@ -82,19 +83,24 @@ class Repairer:
         pairs = self.doc_pairs
 
         def elsewhere(s: str) -> bool:  # in the document, not only in the garbled text itself
-            return s[-2:] in pairs and s[:2] in pairs and doc.count(s) > local.count(s)
+            if s not in local:
+                return len(s) == 2 or s in doc  # a pair is known to be in `pairs` already
+            return doc.count(s) > local.count(s)
 
         prevs = _forms(prev) if prev and prev != LOST else ()
         nxts = _forms(nxt) if nxt and nxt != LOST else ()
         for c in cands:
             evidence = 0.0
-            # the same phrase elsewhere in the document, in either script
+            # the same phrase elsewhere in the document, in either script; the set of the
+            # document's pairs rules out nearly every candidate before any string search
             for f in _forms(c):
-                if any(elsewhere(p + f + n) for p in prevs for n in nxts):
+                left = [p + f for p in prevs if p + f in pairs]
+                right = [f + n for n in nxts if f + n in pairs]
+                if left and right and any(elsewhere(p + f + n) for p in prevs for n in nxts):
                     evidence += 12
-                if any(elsewhere(p + f) for p in prevs):
+                if left and any(elsewhere(x) for x in left):
                     evidence += 3
-                if any(elsewhere(f + n) for n in nxts):
+                if right and any(elsewhere(x) for x in right):
                     evidence += 3
             # the word list: how frequent the likeliest word joining it to a neighbour is
             if prev:
@@ -128,6 +134,12 @@ class Repairer:
     def variants(self, c: str) -> list[bytes]:
         """Byte pairs a garbled character may stand for: itself, or what it was before an s2t
         conversion turned it into a Traditional character."""
+        got = self._variants.get(c)
+        if got is None:
+            got = self._variants[c] = self._compute_variants(c)
+        return got
+
+    def _compute_variants(self, c: str) -> list[bytes]:
         out = []
         direct = self.m.char_pair.get(c)
         if direct is not None:
@@ -170,8 +182,10 @@ class Repairer:
             found = self._utf8_runs(text, start, end)
             if not found:
                 tried: set[int] = set()
+                run = [None if c in MARKERS else self.variants(c) for c in text[start:end]]
+                gains = self.pair_gains(text, start, run)
                 for seed in rx.finditer(text, k, end):
-                    found = self._shifted_run(text, start, end, seed.start(), tried)
+                    found = self._shifted_run(text, start, end, seed.start(), tried, run, gains)
                     if found:
                         break
             repairs.extend(found)
@@ -278,24 +292,62 @@ class Repairer:
 
     # (b) GBK with a lost byte ---------------------------------------------------------
 
-    def _shifted_run(self, text: str, start: int, end: int, seed: int, tried: set[int]) -> list[Repair]:
+    def _shifted_run(self, text: str, start: int, end: int, seed: int, tried: set[int],
+                     run: list, gains: list) -> list[Repair]:
         best: tuple[float, Repair] | None = None
         ends = [end] + [x for x in range(seed + 1, end) if text[x] in MARKERS]
         for s in range(max(start, seed - LOOKBACK), seed + 1):
             if text[s] in MARKERS or s in tried:
                 continue
             tried.add(s)
+            if not self._screen(gains, s - start, end - start):
+                continue
             for e in ends:
                 if e - s < 2:
                     continue
-                got = self._shift(text, s, e)
+                got = self._shift(text, s, e, run[s - start:e - start])
                 if got and (best is None or got[0] > best[0]):
                     best = got
         return [best[1]] if best else []
 
-    def _shift(self, text: str, s: int, e: int) -> tuple[float, Repair] | None:
+    def pair_gains(self, text: str, start: int, run: list) -> list[float | None]:
+        """For each adjacent pair of garbled characters, how much likelier the character their
+        shifted bytes make is than the second of them as it stands (optimistic about forms).
+        The same for every start, so it is computed once per run."""
         m = self.m
-        tokens = [None if c in MARKERS else self.variants(c) for c in text[s:e]]
+        out: list[float | None] = []
+        for k in range(len(run) - 1):
+            a, b = run[k], run[k + 1]
+            if a is None or b is None:
+                out.append(0.0)
+                continue
+            best = float("-inf")
+            for x in a:
+                for y in b:
+                    c = self.decode_pair(x[1], y[0])
+                    if c is not None and _plain(c):
+                        lp = m.logp(c)
+                        if lp > best:
+                            best = lp
+            out.append(None if best == float("-inf") else best - m.logp(text[start + k + 1]))
+        return out
+
+    @staticmethod
+    def _screen(gains: list, i: int, j: int) -> bool:
+        """A cheap look before the real one: shifting real text yields junk within a few
+        characters, and a shift must gain about two units a character to be worth more."""
+        total = 0.0
+        for k in range(i, j - 1):
+            g = gains[k]
+            if g is None:
+                return False
+            total += g
+            if k - i >= 2 and total < -10:
+                return False
+        return total >= 2 * (j - i - 1)
+
+    def _shift(self, text: str, s: int, e: int, tokens: list) -> tuple[float, Repair] | None:
+        m = self.m
         if tokens[0] is None or tokens[-1] is None:
             return None
         # Walk the shifted pairs left to right. A garbled character may stand for itself or for
@@ -303,28 +355,6 @@ class Repairer:
         # the character its pair decodes to. Shifting real text yields junk within a few
         # characters, so a candidate start that scores worse than the text as it is stops early.
         n = len(tokens)
-        # First a cheap screen, optimistic about each character's form (the best pair any two
-        # forms make): shifting real text yields junk within a few characters, so a candidate
-        # start that scores worse than the text as it is stops early.
-        running = garbled_lp = 0.0
-        for k in range(n - 1):
-            a, b = tokens[k], tokens[k + 1]
-            if a is None or b is None:
-                continue
-            best = float("-inf")
-            for x in a:
-                for y in b:
-                    c = self.decode_pair(x[1], y[0])
-                    if c is not None and _plain(c):
-                        best = max(best, m.logp(c))
-            if best == float("-inf"):
-                return None
-            running += best
-            garbled_lp += m.logp(text[s + k + 1])
-            if k >= 2 and running - garbled_lp < -10:
-                return None
-        if running - garbled_lp < 2 * (n - 1):
-            return None  # not enough better to be worth choosing lost characters for
         # Then each character's form exactly (a small Viterbi over the chain of pairs).
         choice = [0] * n
         if any(t is not None and len(t) > 1 for t in tokens):
