@@ -33,7 +33,7 @@ _OPENERS = "“‘\"'(（「『《【〔〈[ "
 
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
 _CANDIDATE = re.compile(r"[,;:!?()]")
-_STRAY_SPACE = re.compile(f"[ \u3000\u00a0\t]+(?=[{_FW}])|(?<=[{_FW}])[ \u3000\u00a0\t]+")
+_SPACE_RUN = re.compile("[ \u3000\u00a0\t]+")
 _CJK = re.compile(f"[{HAN}{CJK_PUNCT}]")
 _PROTECTED = re.compile(
     r"[A-Za-z][A-Za-z0-9+.-]*://[^\s\u3000-\u303f\uff00-\uffef" + HAN + r"]*[^\s,;:!?.)\u3000-\u303f\uff00-\uffef" + HAN + "]"
@@ -52,6 +52,17 @@ _CJK_AT = _CJK.match
 def _touches(s: str, i: int) -> bool:
     """Whether the character at i has Chinese right before or after it (no looking through)."""
     return (i > 0 and _CJK_AT(s, i - 1) is not None) or _CJK_AT(s, i + 1) is not None
+
+
+def _stray_spaces(s: str) -> list[tuple[int, int]]:
+    """Spans of the runs of spaces that touch full-width punctuation on either side.
+
+    The same spans as `[ \u3000\u00a0\t]+(?=[FW])|(?<=[FW])[ \u3000\u00a0\t]+` finds (a run matches
+    whole or not at all), but that pattern starts with a lookbehind, so the regex engine tries
+    both branches at every position; a plain run of spaces is found by a fast scan."""
+    n = len(s)
+    return [m.span() for m in _SPACE_RUN.finditer(s)
+            if (m.end() < n and s[m.end()] in _FW) or (m.start() > 0 and s[m.start() - 1] in _FW)]
 
 
 def _trailing_indent(text: str) -> tuple[int, int] | None:
@@ -115,7 +126,8 @@ def convert(text: str, prev: str = "", nxt: str = "", *, line_start: bool = True
         if _touches(s, a) or _touches(s, b):
             edits[a] = "（"
             edits[b] = "）"
-    if not edits and not (line_start or line_end) and not _STRAY_SPACE.search(s):
+    spaced = _SPACE_RUN.search(s) is not None
+    if not edits and not (line_start or line_end) and not (spaced and _stray_spaces(s)):
         return text, []
     # apply the punctuation edits (one character for one, so positions stay), then find the
     # spaces made stray by them
@@ -132,11 +144,9 @@ def convert(text: str, prev: str = "", nxt: str = "", *, line_start: bool = True
     else:
         fixed = text
     spaces = []
-    if " " in s or "\u3000" in s or "\u00a0" in s or "\t" in s:  # else no stray space can match
-        full = prev + fixed + nxt
+    if spaced:  # else there is nothing to remove
         end = off + len(fixed)
-        spaces = [(m.start() - off, m.end() - off) for m in _STRAY_SPACE.finditer(full)
-                  if m.start() >= off and m.end() <= end]
+        spaces = [(a - off, b - off) for a, b in _stray_spaces(prev + fixed + nxt) if a >= off and b <= end]
         if line_start:
             m = _LEADING.match(fixed)
             if m:
@@ -146,11 +156,10 @@ def convert(text: str, prev: str = "", nxt: str = "", *, line_start: bool = True
             if span:
                 spaces.append(span)
     out_edits = [(i - off, i - off + 1, rep) for i, rep in punct]
-    if spaces:
-        out_edits.extend((a, b, "") for a, b in _merge(spaces))
-        out_edits.sort()
-    if not out_edits:
-        return text, []
+    if not spaces:
+        return (fixed, out_edits) if out_edits else (text, [])
+    out_edits.extend((a, b, "") for a, b in _merge(spaces))
+    out_edits.sort()
     result = []
     last = 0
     for a, b, rep in _drop_overlaps(out_edits):
@@ -186,6 +195,8 @@ class PunctuationPass(Pass):
     description = "full-width punctuation in Chinese text; indentation and stray spaces removed"
 
     def run(self, doc: Document, ctx: PassContext) -> Document:
+        change = ctx.change
+
         def make(index: int):
             line = ctx.line_of(index)
             block = index + 1
@@ -195,7 +206,7 @@ class PunctuationPass(Pass):
                                      line_end=nxt in ("", "\n"))
                 if edits:
                     for kind, before, after in _described(text, edits):
-                        ctx.change(kind, before, after, line=line, block=block)
+                        change(kind, before, after, line=line, block=block)
                 return new
 
             return fix
@@ -203,44 +214,38 @@ class PunctuationPass(Pass):
         return rewrite_document(doc, make)
 
 
-def _clusters(text: str, edits, radius: int = 4):
-    """Edits close together, reported as one change: (start, end, kind)."""
-    groups: list[list] = []
-    for a, b, rep in edits:
-        if groups and a - groups[-1][-1][1] <= 2:
-            groups[-1].append((a, b, rep))
-        else:
-            groups.append([(a, b, rep)])
-    for group in groups:
-        a, b = group[0][0], group[-1][1]
-        if any(rep for _, _, rep in group):
-            kind = "punctuation"
-        elif a == 0 or b == len(text):
-            kind = "indentation"
-        else:
-            kind = "spacing"
-        yield a, b, kind
-
-
-def _described(text: str, edits, radius: int = 4):
-    """(kind, before, after) for each cluster of `edits` (sorted by start): the window
-    `snippet(text, a, b)` shows, before and with the edits inside it made."""
+def _described(text: str, edits: list[tuple[int, int, str]], radius: int = 4) -> list[tuple[str, str, str]]:
+    """One (kind, before, after) per cluster of edits close together (at most two characters
+    apart): the window `snippet(text, a, b)` shows around the cluster, before and with the
+    edits inside it made. `edits` are sorted by start."""
+    out = []
     starts = [a for a, _, _ in edits]
-    for a, b, kind in _clusters(text, edits, radius):
+    n = len(edits)
+    i = 0
+    while i < n:
+        a, b, rep = edits[i]
+        punct = bool(rep)
+        i += 1
+        while i < n and starts[i] - b <= 2:
+            _, b, rep = edits[i]
+            punct = punct or bool(rep)
+            i += 1
+        kind = "punctuation" if punct else "indentation" if a == 0 or b == len(text) else "spacing"
+        lo, hi = max(0, a - radius), b + radius
         # only the edits starting inside the window can lie inside it: find them by bisection,
         # not by scanning all edits for every cluster (quadratic on long paragraphs)
-        lo, hi = max(0, a - radius), b + radius
-        out, last = [], lo
-        for k in range(bisect_left(starts, lo), len(edits)):
+        parts, last = [], lo
+        for k in range(bisect_left(starts, lo), n):
             x, y, rep = edits[k]
             if x > hi:
                 break
             if y <= hi:
-                out.append(text[last:x])
-                out.append(rep)
+                parts.append(text[last:x])
+                parts.append(rep)
                 last = y
-        out.append(text[last:hi])
-        yield kind, snippet(text, a, b, radius), "".join(out)
+        parts.append(text[last:hi])
+        out.append((kind, snippet(text, a, b, radius), "".join(parts)))
+    return out
 
 
 @hookimpl
