@@ -25,8 +25,10 @@ import json
 import multiprocessing
 import os
 import re
+import select
 import signal
 import sys
+import threading
 import time
 import unicodedata
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -463,26 +465,46 @@ def _on_term(signum, frame):  # noqa: ARG001
     os._exit(128 + signum)
 
 
-def _init_worker(settings: Settings) -> None:
-    """Runs once in each worker: ignore Ctrl-C (the parent decides), stop cleanly on SIGTERM or
-    when the parent dies, and load the plugins once."""
+def _init_worker(settings: Settings, main_pid: int) -> None:
+    """Runs once in each worker: ignore Ctrl-C (the main process decides), stop cleanly on
+    SIGTERM or when the main process dies (even by SIGKILL), and load the plugins once."""
     global _SETTINGS
     _SETTINGS = settings
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_term)
-    if sys.platform.startswith("linux"):
-        parent = os.getppid()
-        try:
-            import ctypes
-            libc = ctypes.CDLL(None, use_errno=True)
-            # PR_SET_PDEATHSIG: SIGTERM when the parent (the forkserver, which exits with the
-            # main process) dies, so a killed run leaves no orphans converting on their own
-            libc.prctl(1, signal.SIGTERM)
-        except (OSError, AttributeError):  # pragma: no cover
-            pass
-        if os.getppid() != parent:  # the parent died before prctl
-            os._exit(143)
+    threading.Thread(target=_watch, args=(main_pid,), name="wenzhuan-watchdog", daemon=True).start()
     default_host().catalog  # noqa: B018 - load plugins now, once
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+    except FileNotFoundError:
+        return False
+    except (OSError, IndexError):
+        try:
+            os.kill(pid, 0)
+            return True
+        except ProcessLookupError:
+            return False
+        except OSError:
+            return True
+
+
+def _watch(main_pid: int) -> None:
+    """A worker's watchdog: when the main process is gone, SIGTERM ourselves, so a job in
+    progress removes its temporary file and the worker exits instead of waiting forever."""
+    try:
+        fd = os.pidfd_open(main_pid)  # Linux 5.3+: readable when the process ends
+    except (AttributeError, OSError):
+        fd = None
+    while _alive(main_pid):
+        if fd is not None:
+            select.select([fd], [], [], 5.0)
+        else:
+            time.sleep(0.5)
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _work(job: Job) -> FileResult:
@@ -629,7 +651,7 @@ def _run_pool(todo: Sequence[Job], settings: Settings, workers: int,
               finish: Callable[[FileResult], None]) -> None:
     """Keep at most a few jobs per worker in flight, so stopping is quick and memory flat."""
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(),
-                               initializer=_init_worker, initargs=(settings,))
+                               initializer=_init_worker, initargs=(settings, os.getpid()))
     queue = iter(todo)
     in_flight: dict[Future, Job] = {}
     graceful = True
