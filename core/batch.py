@@ -304,7 +304,10 @@ def convert_one(job: Job, settings: Settings) -> FileResult:
                 raise OutputError("its folder leads outside the output folder (a symbolic link); "
                                   "refusing to write through it", path=str(out))
             check_output(out, [Path(job.input)], force=True)  # existing outputs were vetted by the runner
-            write_atomic(out, data, sync=False)  # one sync for the whole run, at its end
+            # No fsync per file: the rename still makes each output complete or absent for every
+            # process (a kill cannot cut one short); after a power cut the journal's size and
+            # mtime check finds any output the OS had not written yet, and converts it again.
+            write_atomic(out, data, sync=False)
             result.output_stats[str(out)] = _stat(out)
         result.status = "converted"
         result.changes = report.counts()
@@ -558,7 +561,10 @@ def run_batch(jobs: Sequence[Job], settings: Settings, outdir: Path, *, workers:
     is called in this process as each file finishes (skipped and failed ones included);
     `on_start(total)` once before the first. KeyboardInterrupt (Ctrl-C, or SIGTERM, which is
     turned into one here) stops the run: files in progress finish (a second Ctrl-C stops them
-    too, without leaving partial files) and the summary says `interrupted`."""
+    too, without leaving partial files) and the summary says `interrupted`.
+
+    Workers are processes: a script calling this with `workers > 1` while other threads run
+    (so workers come from a forkserver) needs the usual `if __name__ == "__main__":` guard."""
     catalog = default_host().catalog
     writers = {f: catalog.writer(f) for f in settings.formats}
     fps = {f: fingerprint(settings, w, catalog) for f, w in writers.items()}
@@ -627,8 +633,6 @@ def run_batch(jobs: Sequence[Job], settings: Settings, outdir: Path, *, workers:
         summary.interrupted = "fail-fast"
     finally:
         journal.close()
-        if hasattr(os, "sync"):
-            os.sync()  # the outputs written without fsync, made durable once
         summary.seconds = time.perf_counter() - start
         if old_term is not None:
             signal.signal(signal.SIGTERM, old_term)
@@ -636,9 +640,13 @@ def run_batch(jobs: Sequence[Job], settings: Settings, outdir: Path, *, workers:
 
 
 def _pool_context():
+    """fork when this process has no other thread (the CLI: the progress bar refreshes without a
+    thread for this reason): workers start in milliseconds with the plugins already loaded.
+    Otherwise forkserver (fork with threads running can deadlock), whose workers start clean and
+    load the plugins once in their initializer; spawn where neither exists."""
     methods = multiprocessing.get_all_start_methods()
-    # forkserver: workers start clean (no copies of the parent's threads or locks) and load
-    # the plugins once in their initializer; spawn where there is no forkserver.
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
     if "forkserver" not in methods:
         return multiprocessing.get_context("spawn")
     ctx = multiprocessing.get_context("forkserver")
@@ -757,7 +765,8 @@ class Tee:
 
 class RichDisplay:
     """A progress bar on a terminal: files done/total, rate, errors so far, time left; each
-    failure is printed above the bar as it happens."""
+    failure is printed above the bar as it happens. It redraws as results come in, without a
+    refresh thread, so the worker processes can be forked safely."""
 
     def __init__(self, stream):
         from rich.console import Console
@@ -780,20 +789,27 @@ class RichDisplay:
         self.console = Console(file=stream, stderr=stream is sys.stderr)
         self.progress = Progress(TextColumn("[bold]converting"), BarColumn(), MofNCompleteColumn(), Rate(),
                                  Errors(), TimeElapsedColumn(), TimeRemainingColumn(),
-                                 console=self.console, transient=False)
+                                 console=self.console, transient=False, auto_refresh=False)
         self.task = None
         self.errors = 0
+        self.shown = 0.0
 
     def start(self, total: int) -> None:
         self.progress.start()
         self.task = self.progress.add_task("convert", total=total, errors=0)
+        self.progress.refresh()
 
     def result(self, r: FileResult, done: int, total: int) -> None:
         if r.status == "failed":
             self.errors += 1
             self.console.print(f"[red]failed[/red] {r.input}: {r.error}", markup=True, highlight=False,
                                soft_wrap=True)
-        self.progress.update(self.task, completed=done, errors=self.errors)
+        now = time.monotonic()
+        if now - self.shown >= 0.1 or done == total or r.status == "failed":  # at most 10 redraws a second
+            self.progress.update(self.task, completed=done, errors=self.errors, refresh=True)
+            self.shown = now
+        else:
+            self.progress.update(self.task, completed=done, errors=self.errors)
 
     def stop(self) -> None:
         self.progress.stop()

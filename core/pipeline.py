@@ -178,8 +178,8 @@ def write_atomic(output: Path, data: bytes, *, sync: bool = True) -> None:
     """Write to a temporary file beside `output`, then rename it into place: complete or absent.
 
     `sync=False` skips the fsync before the rename: the output is still complete or absent for
-    every other process (a kill cannot cut it short), only not yet durable across a power cut;
-    the batch runner uses it and syncs once at the end of a run."""
+    every other process (a kill cannot cut it short), only not yet durable across a power cut
+    (the batch runner uses it: its journal notices such outputs and converts them again)."""
     directory = output.parent
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=directory)
