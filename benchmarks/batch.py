@@ -11,7 +11,9 @@ What it measures, printing Markdown tables (paste them into the README's "Perfor
    (`pandoc -f markdown -t gfm|epub3|docx`) with 1 and 2 files at a time, on the same articles.
    Pandoc is timed on a seeded random sample of `--pandoc-sample` of them (0: all), since its
    rate per article does not depend on how many there are. Each pair is measured `--rounds`
-   times, interleaved, and each side's best rate is kept (a shared machine is noisy). Ratios are wenzhuan ÷ pandoc
+   times, interleaved, and each side's best rate is kept (a shared machine is noisy). Besides
+   wall-clock rates it prints articles per CPU second (user + system time of the child
+   processes), which other load on the machine disturbs much less. Ratios are wenzhuan ÷ pandoc
    articles per second at the same parallelism. Formats without a registered writer are
    skipped with a message.
 2. Peak memory: one `--big-mb` MB article converted to each format by `wenzhuan convert`;
@@ -24,6 +26,7 @@ import argparse
 import os
 import platform
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -70,24 +73,30 @@ def wenzhuan_cmd(*args: str) -> list[str]:
     return [sys.executable, "-m", "wenzhuan", *args]
 
 
-def time_wenzhuan(corpus: Path, fmt: str, jobs: int, out: Path) -> tuple[float, int]:
-    """Seconds for one batch run, and how many files failed."""
+def children_cpu() -> float:
+    """CPU seconds (user + system) of every child process waited for so far."""
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def time_wenzhuan(corpus: Path, fmt: str, jobs: int, out: Path) -> tuple[float, float, int]:
+    """Wall seconds and CPU seconds for one batch run, and how many files failed."""
     shutil.rmtree(out, ignore_errors=True)
     report = out.with_suffix(".report.json")
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), children_cpu()
     done = subprocess.run(wenzhuan_cmd("convert", str(corpus), "-t", fmt, "-o", str(out), "-j", str(jobs),
                                        "--quiet", "--report", str(report)),
                           capture_output=True)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, children_cpu() - cpu
     import json
 
     failed = json.loads(report.read_text())["failed"] if report.exists() else -1
     if done.returncode not in (0, 1):
         raise SystemExit(f"wenzhuan failed: {done.stderr.decode()[-2000:]}")
-    return seconds, failed
+    return seconds, cpu, failed
 
 
-def time_pandoc(files: list[Path], target: str, jobs: int, out: Path) -> tuple[float, int]:
+def time_pandoc(files: list[Path], target: str, jobs: int, out: Path) -> tuple[float, float, int]:
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     ext = {"gfm": "md", "epub3": "epub", "docx": "docx"}[target]
@@ -98,10 +107,10 @@ def time_pandoc(files: list[Path], target: str, jobs: int, out: Path) -> tuple[f
                                "--metadata", f"title={path.stem}", str(path)], capture_output=True)
         return done.returncode
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), children_cpu()
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         codes = list(pool.map(one, enumerate(files)))
-    return time.perf_counter() - start, sum(1 for c in codes if c)
+    return time.perf_counter() - start, children_cpu() - cpu, sum(1 for c in codes if c)
 
 
 _RSS_HELPER = """
@@ -164,27 +173,30 @@ def main(argv=None) -> None:
                 print(f"skipped {fmt}: no writer registered (formats here: {', '.join(sorted(have))})")
                 continue
             for jobs in jobs_list:
-                ours, theirs, failed = 0.0, None, 0
+                ours = theirs = ours_cpu = theirs_cpu = 0.0
+                failed = 0
                 for _ in range(max(1, args.rounds)):  # interleaved, so both sides see the same machine
-                    secs, failed = time_wenzhuan(corpus, fmt, jobs, work / f"out-{fmt}-{jobs}")
-                    ours = max(ours, len(files) / secs)
+                    secs, cpu, failed = time_wenzhuan(corpus, fmt, jobs, work / f"out-{fmt}-{jobs}")
+                    ours, ours_cpu = max(ours, len(files) / secs), max(ours_cpu, len(files) / cpu)
                     if has_pandoc:
-                        psecs, _ = time_pandoc(sample, PANDOC_TARGET[fmt], jobs, work / f"pandoc-{fmt}-{jobs}")
-                        theirs = max(theirs or 0.0, len(sample) / psecs)
-                rows.append((fmt, jobs, ours, failed, theirs))
+                        psecs, pcpu, _ = time_pandoc(sample, PANDOC_TARGET[fmt], jobs, work / f"pandoc-{fmt}-{jobs}")
+                        theirs, theirs_cpu = max(theirs, len(sample) / psecs), max(theirs_cpu, len(sample) / pcpu)
+                rows.append((fmt, jobs, ours, ours_cpu, failed, theirs, theirs_cpu))
                 ratio = f"{ours / theirs:.1f}x" if theirs else "n/a"
                 print(f"  {fmt:8} -j {jobs}: wenzhuan {ours:8.1f} articles/s ({failed} failed), "
-                      f"pandoc {theirs or 0:6.1f} articles/s: {ratio}", flush=True)
+                      f"pandoc {theirs:6.1f} articles/s: {ratio}; per CPU second {ours_cpu:.0f} vs "
+                      f"{theirs_cpu:.1f}", flush=True)
         if rows:
-            print("\n| format | jobs | wenzhuan articles/s | pandoc articles/s (per file) | ratio | target |")
-            print("| --- | --- | --- | --- | --- | --- |")
-            for fmt, jobs, ours, failed, theirs in rows:
+            print("\n| format | jobs | wenzhuan articles/s | pandoc articles/s (per file) | ratio | target "
+                  "| per CPU second: wenzhuan / pandoc | ratio |")
+            print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+            for fmt, jobs, ours, ours_cpu, failed, theirs, theirs_cpu in rows:
                 ratio = f"{ours / theirs:.1f}x" if theirs else "n/a"
                 ok = "met" if theirs and ours / theirs >= TARGETS[fmt] else "not met"
-                theirs_s = f"{theirs:.1f}" if theirs else "n/a"
+                cpu_ratio = f"{ours_cpu / theirs_cpu:.1f}x" if theirs_cpu else "n/a"
                 note = f" ({failed} failed)" if failed else ""
-                print(f"| {fmt} (pandoc {PANDOC_TARGET[fmt]}) | {jobs} | {ours:.1f}{note} | {theirs_s} | "
-                      f"{ratio} | ≥{TARGETS[fmt]}x: {ok} |")
+                print(f"| {fmt} (pandoc {PANDOC_TARGET[fmt]}) | {jobs} | {ours:.1f}{note} | {theirs:.1f} | "
+                      f"{ratio} | ≥{TARGETS[fmt]}x: {ok} | {ours_cpu:.0f} / {theirs_cpu:.1f} | {cpu_ratio} |")
             print()
 
         if args.big_mb > 0:
