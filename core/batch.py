@@ -342,16 +342,22 @@ class Journal:
         self._fh = None
 
     def open(self) -> "Journal":
-        self.outdir.mkdir(parents=True, exist_ok=True)
-        if self.path.exists():
-            with open(self.path, "rb") as fh:
-                for line in fh:
-                    try:
-                        entry = json.loads(line)
-                        self.entries[entry["output"]] = entry
-                    except (ValueError, KeyError, TypeError):
-                        continue  # a line cut short by a kill
-        self._fh = open(self.path, "a", encoding="utf-8")
+        try:
+            self.outdir.mkdir(parents=True, exist_ok=True)
+            if self.path.exists():
+                with open(self.path, "rb") as fh:
+                    for line in fh:
+                        try:
+                            entry = json.loads(line)
+                            self.entries[entry["output"]] = entry
+                        except (ValueError, KeyError, TypeError):
+                            continue  # a line cut short by a kill
+            self._fh = open(self.path, "a", encoding="utf-8")
+        except FileExistsError:
+            raise OutputError("is a file, not a folder", path=str(self.outdir),
+                              hint="give a folder with -o DIR/, or one output file without the /") from None
+        except OSError as exc:
+            raise OutputError(f"cannot write in it: {exc.strerror or exc}", path=str(self.outdir)) from None
         try:
             import fcntl
             fcntl.flock(self._fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -620,9 +626,7 @@ def run_batch(jobs: Sequence[Job], settings: Settings, outdir: Path, *, workers:
             result.up_to_date = partly_done.get(result.input, [])
             emit(result)
 
-        if workers <= 1 or len(todo) <= 1:
-            global _SETTINGS
-            _SETTINGS = settings
+        if workers <= 1 or len(todo) <= 1:  # in this process: no pool to start
             for job in todo:
                 finish(convert_one(job, settings))
         else:

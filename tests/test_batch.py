@@ -479,6 +479,11 @@ def test_output_folder_rules(tmp_path):
     assert (tmp_path / "noext/b.md").exists()
     done = run_cli("convert", str(folder), "-t", "md")
     assert done.returncode == 2 and "a folder needs -o" in done.stderr.decode()
+    (tmp_path / "afile").write_text("x")
+    done = run_cli("convert", str(src), "-t", "md", "-t", "json", "-o", str(tmp_path / "afile"))
+    assert done.returncode == 1
+    assert err_lines(done) == [f"wenzhuan: error: {tmp_path / 'afile'}: is a file, not a folder "
+                               f"(give a folder with -o DIR/, or one output file without the /)"]
     done = run_cli("convert", str(src), "-o", str(tmp_path / "x.md"), "--jobs", "2")
     assert done.returncode == 2 and "--jobs, --fail-fast and --report apply to batch conversion" in done.stderr.decode()
 
