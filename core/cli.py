@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from . import __version__
+from . import __version__, batch
 from .errors import FormatError, InputError, OptionError, OutputError, WenzhuanError
 from .manager import default_host
 from .model import Metadata, to_dict
@@ -38,6 +38,8 @@ Examples:
   wenzhuan convert zh.md -t bilingual -o both.md      Simplified and Traditional, interleaved
   wenzhuan convert zh.md -o a.md --edition original --edition tw --edition bilingual
   wenzhuan script s2twp in.txt -o out.txt             raw text, like the opencc command
+  wenzhuan convert archive/ -t epub -o books/      every file of a folder, mirrored
+  wenzhuan convert a.txt -t epub -t docx -o out/  several formats, one normalization
   wenzhuan inspect article.txt --changes          what the normalizer changed
   wenzhuan formats                                every output format and its plugin
   wenzhuan formats epub                           one format's options
@@ -157,7 +159,7 @@ def _pick_writers(formats: tuple[str, ...], output: str | None) -> list[Writer]:
               help="An option of a transform, for example -T toc.depth=2.")
 @click.option("--skip-pass", "skip_passes", multiple=True, metavar="NAME", help="Skip a normalizer pass.")
 @click.option("--title", help="Title of a collection made from several inputs.")
-@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@click.option("--force", is_flag=True, help="Overwrite existing outputs; in batch, convert up-to-date files again too.")
 @click.option("--max-input-size", type=int, default=DEFAULT_MAX_INPUT // 1048576, show_default=True,
               metavar="MB", help="Refuse inputs larger than this many megabytes.")
 @click.option("--script", "script_target", metavar="TARGET",
@@ -170,11 +172,33 @@ def _pick_writers(formats: tuple[str, ...], output: str | None) -> list[Writer]:
               help="User dictionary, source<TAB>target lines, applied before OpenCC's (repeatable).")
 @click.option("--edition", "editions", multiple=True, metavar="NAME", help="One output per edition: "
               "original, a script TARGET, bilingual or bilingual:TARGET; NAME goes in the file name.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Batch: files converted in parallel. [default: the number of cores]")
+@click.option("--glob", "globs", multiple=True, metavar="PATTERN",
+              help="Files of input folders to take, e.g. '*.txt' (repeatable). "
+                   "[default: the extensions readers claim]")
+@click.option("--fail-fast", is_flag=True, help="Batch: stop at the first file that fails.")
+@click.option("--report", "report_path", metavar="FILE.json", help="Batch: write per-file results as JSON.")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only: no progress, no per-file lines.")
 @click.pass_context
 def convert(ctx: click.Context, inputs, formats, output, from_format, encoding, options, transforms,
             transform_options, skip_passes, title, force, max_input_size, script_target, bilingual, layout,
-            mark_differences, dicts, editions) -> None:
-    """Convert INPUT(s) to another format. Several inputs make one collection (a book)."""
+            mark_differences, dicts, editions, jobs, globs, fail_fast, report_path, quiet) -> None:
+    """Convert INPUT(s) (files or folders) to other formats.
+
+    \b
+    Where the output goes, by -o:
+      -o FILE   one file: the output of the one input file, or one
+                collection (a book) of several inputs or of a folder's files
+      -o DIR/   batch: one output per input file, named after it, folders
+                walked recursively and their structure mirrored; up-to-date
+                outputs are skipped (--force redoes them), a failing file
+                does not stop the others
+      -o -      standard output
+      none      the input's name with the format's extension, here
+    -o is a folder when it ends with /, is an existing folder, when several
+    -t formats are given, or when an input is a folder and -o has no extension.
+    """
     writers = _pick_writers(formats, output)
     inputs, flags = _split_writer_flags(list(inputs) + list(ctx.args), writers)
     if not inputs:
@@ -182,14 +206,32 @@ def convert(ctx: click.Context, inputs, formats, output, from_format, encoding, 
     writer_opts = _parse_kv(options, "option")
     writer_opts.update(flags)
     transform_opts = _transform_options(transform_options, transforms)
-    if len(writers) > 1:
-        raise click.UsageError("several -t formats at once are not supported yet; give one")
-    writer = writers[0]
     max_size = max_input_size * 1048576
     plans = plan_editions(script=script_target, bilingual=bilingual, layout=layout, dicts=dicts,
-                          mark_differences=mark_differences, editions=editions, writer=writer.name)
+                          mark_differences=mark_differences, editions=editions,
+                          writer=writers[0].name if len(writers) == 1 else "")
+    if batch.output_is_folder(inputs, output, len(writers)):
+        if title:
+            raise click.UsageError("--title names one collection; with an output folder each file is its own")
+        if len(plans) > 1:
+            raise click.UsageError("--edition writes several files per input: give one edition per batch run")
+        settings = batch.Settings(tuple(w.name for w in writers), writer_opts, from_format, encoding,
+                                  tuple(skip_passes), tuple(transforms) + tuple(plans[0].transforms),
+                                  transform_options={**transform_opts, **plans[0].options}, max_size=max_size)
+        ctx.exit(batch.batch_command(inputs, Path(output or "."), writers, settings, patterns=globs,
+                                     workers=jobs, force=force, fail_fast=fail_fast, quiet=quiet,
+                                     report=report_path, echo_error=lambda line: click.echo(line, err=True)))
+    if len(writers) > 1:
+        raise click.UsageError("several -t formats write several files: give an output folder with -o DIR/")
+    if jobs or fail_fast or report_path:
+        raise click.UsageError("--jobs, --fail-fast and --report apply to batch conversion (-o DIR/)")
+    if output is None and any(Path(i).is_dir() for i in inputs if i != "-"):
+        raise click.UsageError("a folder needs -o: an output folder (-o DIR/) or one collection (-o book.epub)")
     if output == "-" and len(plans) > 1:
         raise click.UsageError("several editions cannot all go to stdout; give -o FILE")
+    inputs = [src for src, _ in batch.expand_inputs(
+        inputs, globs or batch.default_patterns(default_host().catalog))]  # a folder's files, for a collection
+    writer = writers[0]
 
     report = ChangeReport()
     docs = []
@@ -225,8 +267,9 @@ def convert(ctx: click.Context, inputs, formats, output, from_format, encoding, 
         write_atomic(target, data)
     for warning in report.warnings:
         click.echo(f"wenzhuan: warning: {warning.describe()}", err=True)
-    for target, _ in results:
-        click.echo(f"wrote {target}", err=True)
+    if not quiet:
+        for target, _ in results:
+            click.echo(f"wrote {target}", err=True)
 
 
 @cli.command("script")

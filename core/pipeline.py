@@ -198,8 +198,12 @@ def check_output(output: Path, inputs: Sequence[Path], *, force: bool) -> None:
         raise OutputError(f"folder {str(output.parent)!r} does not exist", path=shown)
 
 
-def write_atomic(output: Path, data: bytes) -> None:
-    """Write to a temporary file beside `output`, then rename it into place: complete or absent."""
+def write_atomic(output: Path, data: bytes, *, sync: bool = True) -> None:
+    """Write to a temporary file beside `output`, then rename it into place: complete or absent.
+
+    `sync=False` skips the fsync before the rename: the output is still complete or absent for
+    every other process (a kill cannot cut it short), only not yet durable across a power cut
+    (the batch runner uses it: its journal notices such outputs and converts them again)."""
     directory = output.parent
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=directory)
@@ -209,7 +213,8 @@ def write_atomic(output: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if sync:
+                os.fsync(fh.fileno())
         if output.is_symlink():
             output.unlink()  # replace the link itself, never write through it to elsewhere
         os.replace(tmp, output)

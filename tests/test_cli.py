@@ -75,11 +75,10 @@ def test_unreadable_input(tmp_path):
     src.chmod(0)
     try:
         import os
-        if os.access(src, os.R_OK):  # root reads anything: use a directory instead
-            src = tmp_path
-            expected = "is a directory, not a file"
-        else:
-            expected = "permission denied"
+        if os.access(src, os.R_OK):  # root reads anything (and a folder is now a collection's input)
+            import pytest
+            pytest.skip("running as root: every file is readable")
+        expected = "permission denied"
         done = run_cli("convert", str(src), "-t", "md", "-o", str(tmp_path / "o.md"))
         assert done.returncode == 1
         assert expected in done.stderr.decode()
