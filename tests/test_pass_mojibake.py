@@ -1,5 +1,5 @@
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tests.garble import NEGATIVES, SENTENCES_HANS, SENTENCES_HANT, gbk_lost_byte, s2t, utf8_as_gbk
@@ -141,6 +141,11 @@ ATOMS = NEGATIVES + SENTENCES_HANS + SENTENCES_HANT + ["經(jīng)", "(GDP)", "H
 
 @settings(max_examples=80, deadline=None)
 @given(st.lists(st.sampled_from(ATOMS), min_size=1, max_size=5))
+@example(["ぁ", "ぁ"])  # once "repaired" into "�·。": kana alone is Japanese, not garbling
+@example(["ぁ", "ぁ", "ぁ"])
+@example(["耄耋", "ぁ", "ぁ"])
+@example(["κ", "κ"])  # once "师师师"
+@example(["東京の桜はきれいです", "αβγ"])  # once "東京の桜はき�欷い扦功力婁�"
 def test_clean_text_passes_both_passes_unchanged(parts):
     text = "".join(parts).replace("經(jīng)", "經")
     for pass_ in (P, PinyinPass()):

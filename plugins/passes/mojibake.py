@@ -417,6 +417,18 @@ class Repairer:
         interior = new[1:-1]
         if gain < 6 + 1.0 * len(garbled) or not known:
             return None
+        # Dense kana is Japanese (garbling leaves a stray ぁ among Han), not evidence; and a repair
+        # that brings back no Han character at all (only symbols, lost characters) is noise.
+        kana = sum(1 for c in garbled if _kana(c))
+        if kana >= 2 and kana >= 0.3 * len(garbled) or not any(_han(c) for c in known):
+            return None
+        # A short run with no decoder's mark (`?`, U+FFFD) may as well be real text in another
+        # script (Japanese, Greek, a rare idiom): repair it only when the result names every
+        # character and reads as words with its neighbours (弧逼诩 → 一”期间), never by invention.
+        if len(garbled) < SHORT_RUN and not any(c in MARKERS for c in text[max(0, s - 1):end + 1]):
+            # (garbled Chinese is mostly Han: most shifted lead bytes fall in GBK's Han rows)
+            if unknown or not any(_han(c) for c in garbled) or m.word_pair_ratio(prev + known + nxt) < 0.5:
+                return None
         if len(interior) >= 4 and m.word_pair_ratio(interior) < 0.25:
             return None
         if converted or self.traditional(text):
@@ -521,3 +533,15 @@ class MojibakePass(Pass):
 @hookimpl
 def register_passes(register):
     register(MojibakePass())
+
+
+SHORT_RUN = 6
+
+
+def _kana(c: str) -> bool:
+    return "\u3041" <= c <= "\u30ff" or "\u31f0" <= c <= "\u31ff" or "\uff66" <= c <= "\uff9d"
+
+
+def _han(c: str) -> bool:
+    o = ord(c)
+    return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x3134F
