@@ -31,6 +31,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "wenzhuan.plugins.readers.markdown",
     "wenzhuan.plugins.markdown",
     "wenzhuan.plugins.json",
+    "wenzhuan.plugins.epub",
 )
 
 
