@@ -301,12 +301,10 @@ def build_epub(doc: Document, ctx: WriteContext) -> bytes:
         else:
             toc.append(TocEntry(_label("body", lang), body_pages[0].file))
     else:
-        kept = 0
         for number, art in enumerate(arts, start=1):
             if _is_empty(art):
                 ctx.warn(f"article {number} is empty; left out of the book")
                 continue
-            kept += 1
             art_lang = art.metadata.language.strip()
             if not valid_lang(art_lang):
                 art_lang = guess_language(art)
@@ -320,8 +318,6 @@ def build_epub(doc: Document, ctx: WriteContext) -> bytes:
             ch_pages = _split(chunks, split_bytes, next_file, art_title, art_lang, "chapter")
             pages.extend(ch_pages)
             toc.append(TocEntry(art_title, ch_pages[0].file))
-        if not kept:
-            raise WenzhuanError("every article of the collection is empty: there is nothing to put in an EPUB")
 
     where = {ident: p.file for p in pages for ident in p.ids}
     styles = [STYLE] + ([VERTICAL_STYLE] if vertical else [])
