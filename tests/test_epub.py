@@ -207,6 +207,23 @@ def test_collection_has_a_chapter_per_article_with_its_title_and_byline():
         "文集", "山城夜市的烟火气", "老書店的最後一個冬天"]
 
 
+def test_links_stay_inside_their_article():
+    from wenzhuan.model import Attr, Heading, Link
+
+    def article(name):
+        return Document(Metadata(title=name), (
+            Para((Link((Text("看引言"),), "#intro"),)),
+            Heading(2, (Text(name + "引言"),), Attr(id="intro")),
+            Para((Text(name + "正文。"),)),
+        ))
+
+    book = read_epub(write_epub(collect([article("甲"), article("乙")], Metadata(title="集"))))
+    for href, page in book.content_pages():
+        target = page.find(".//x:a", NS).get("href")
+        assert target.startswith("#"), (href, target)
+        assert page.find(f".//*[@id='{target[1:]}']", NS) is not None
+
+
 def test_every_type_renders_as_html(tmp_path):
     report = ChangeReport()
     book = read_epub(write_epub(every_type_document(), report))
@@ -275,6 +292,9 @@ def test_bilingual_halves_keep_classes_and_lang():
     assert re.search(r"div\.bilingual\.side-by-side\s*{[^}]*display:\s*flex", css)
     assert re.search(r"@media \(max-width: [0-9.]+em\)\s*{\s*div\.bilingual\.side-by-side\s*{\s*display:\s*block",
                      css)
+    nav = etree.fromstring(book.read("nav.xhtml"))
+    assert [text_of(a) for a in nav.iterfind(".//x:nav[@epub:type='toc']//x:a", NS)] == [
+        "图书馆的新阅览室", "图书馆的新阅览室"]  # the title page, then the original heading only
     title_page = book.pages[book.spine[0]]
     converted_title = title_page.find(".//x:p[@class='title-converted']", NS)
     assert text_of(converted_title) == "圖書館的新閱覽室" and converted_title.get("lang") == "zh-Hant"

@@ -2,7 +2,7 @@
 
 ebooklib builds the package document, the navigation document and the NCX; the XHTML pages are
 rendered here (see `xhtml.py`) and handed to ebooklib as finished bytes, and the container is
-written by `_ReproducibleWriter`, so the same document and options give byte-identical files:
+written by `package.ReproducibleWriter`, so the same document and options give byte-identical files:
 fixed timestamps, a fixed order of entries, `mimetype` first and stored.
 
 - Metadata: dc:title, dc:creator per author, dc:date, dc:publisher (source), dc:source (url),
@@ -22,12 +22,9 @@ import hashlib
 import io
 import re
 import uuid
-import zipfile
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-
-from ebooklib import epub
 
 from wenzhuan.errors import OptionError, WenzhuanError
 from wenzhuan.hookspecs import hookimpl
@@ -117,58 +114,6 @@ def page_xhtml(page: Page, styles: list[str], body: str) -> bytes:
     ).encode("utf-8")
 
 
-class _Page(epub.EpubHtml):
-    """An XHTML page whose bytes are final: ebooklib must not re-parse them as HTML."""
-
-    def __init__(self, uid: str, file_name: str, title: str, lang: str, data: bytes):
-        super().__init__(uid=uid, file_name=file_name, title=title, lang=lang,
-                         media_type="application/xhtml+xml")
-        self._data = data
-
-    def get_content(self, default=None):
-        return self._data
-
-
-# ------------------------------------------------------------------------------- container
-
-
-class _FixedZip:
-    """The part of `zipfile.ZipFile` ebooklib uses, with every entry's metadata fixed."""
-
-    def __init__(self, fh, date_time: tuple[int, ...]):
-        self.zf = zipfile.ZipFile(fh, "w")
-        self.date_time = date_time
-
-    def writestr(self, name: str, data, compress_type: int = zipfile.ZIP_DEFLATED) -> None:
-        info = zipfile.ZipInfo(name, self.date_time)
-        info.compress_type = compress_type
-        info.create_system = 3
-        info.external_attr = 0o100644 << 16
-        if isinstance(data, str):
-            data = data.encode("utf-8")
-        self.zf.writestr(info, data, compresslevel=9 if compress_type == zipfile.ZIP_DEFLATED else None)
-
-    def close(self) -> None:
-        self.zf.close()
-
-
-class _ReproducibleWriter(epub.EpubWriter):
-    """ebooklib's writer with a reproducible container: `mimetype` first and stored, fixed times."""
-
-    def __init__(self, out, book, date_time, options):
-        super().__init__("", book, options)
-        self._fh = out
-        self._date_time = date_time
-
-    def write(self):
-        self.out = _FixedZip(self._fh, self._date_time)
-        self.out.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
-        self._write_container()
-        self._write_opf()
-        self._write_items()
-        self.out.close()
-
-
 # ------------------------------------------------------------------------------- the writer
 
 
@@ -244,6 +189,10 @@ class EpubWriter(Writer):
 
 
 def build_epub(doc: Document, ctx: WriteContext) -> bytes:
+    from ebooklib import epub  # imported here: the command line starts faster for other formats
+
+    from .package import ReproducibleWriter, XhtmlPage
+
     opts = ctx.options
     clean = Cleaner()
     meta = doc.metadata
@@ -362,7 +311,7 @@ def build_epub(doc: Document, ctx: WriteContext) -> bytes:
     for n, page in enumerate(pages):
         body = resolve_links(page.body, page.file, where, ids, ctx)
         data = page_xhtml(page, styles, body)
-        item = _Page(f"page-{n:04d}" if n else "titlepage", page.file, page.title, page.lang, data)
+        item = XhtmlPage(f"page-{n:04d}" if n else "titlepage", page.file, page.title, page.lang, data)
         book.add_item(item)
         spine_items.append(item)
 
@@ -376,13 +325,13 @@ def build_epub(doc: Document, ctx: WriteContext) -> bytes:
     book.spine = [spine_items[0], nav, *spine_items[1:]]
     book.guide = [{"href": spine_items[1].file_name, "title": _label("body", lang), "type": "text"}]
     # put the nav and the NCX after the stylesheets, before the pages, for a stable order
-    book.items = [i for i in book.items if not isinstance(i, _Page)] + spine_items
+    book.items = [i for i in book.items if not isinstance(i, XhtmlPage)] + spine_items
 
     clean.report(ctx)
     buffer = io.BytesIO()
     date_time = (max(modified.year, 1980), modified.month, modified.day,
                  modified.hour, modified.minute, modified.second)
-    writer = _ReproducibleWriter(buffer, book, date_time, {
+    writer = ReproducibleWriter(buffer, book, date_time, {
         "mtime": modified, "raise_exceptions": True, "epub3_pages": False,
         "landmark_title": _label("landmarks", lang)})
     writer.write()

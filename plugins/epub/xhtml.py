@@ -4,7 +4,7 @@ Strings rather than element trees: a 10 MB document renders in about a second, a
 exactly what we wrote (no HTML re-parse). Everything user-supplied passes through `Cleaner`
 (characters XML cannot hold) and `esc`/`attr_esc`.
 
-Links to an id inside the book are written as placeholders (`\\x00H<id>\\x00` inside the `<a>`
+Links to an id inside the book are written as placeholders (`\\x00H<scope>:<id>\\x00` in the `<a>`
 tag) because the file that will hold the target is known only once the whole book is rendered and
 split; `resolve_links` fills them in. NUL never survives the cleaner, so a placeholder cannot
 collide with content.
@@ -89,7 +89,15 @@ class Ids:
 
     def __init__(self) -> None:
         self.used: set[str] = set()
-        self.by_original: dict[str, str] = {}
+        self.by_original: dict[str, str] = {}  # the first element with each model id, book-wide
+        self.scopes: list[dict[str, str]] = [{}]  # the same per article, so links stay in their article
+
+    def new_scope(self) -> int:
+        self.scopes.append({})
+        return len(self.scopes) - 1
+
+    def lookup(self, original: str, scope: int) -> str | None:
+        return self.scopes[scope].get(original) or self.by_original.get(original)
 
     def make(self, original: str = "", fallback: str = "id") -> str:
         base = original.strip()
@@ -103,8 +111,9 @@ class Ids:
             n += 1
             candidate = f"{base}-{n}"
         self.used.add(candidate)
-        if original and original not in self.by_original:
-            self.by_original[original] = candidate
+        if original:
+            self.by_original.setdefault(original, candidate)
+            self.scopes[-1].setdefault(original, candidate)
         return candidate
 
 
@@ -145,6 +154,8 @@ class Renderer:
         self.ctx = ctx
         self.on_heading = headings
         self.defined: list[str] = []  # ids defined since the last `take_ids`
+        self.scope = ids.new_scope()
+        self._converted_half = 0  # inside the converted half of a bilingual pair: not in the TOC
         self._links_dropped: Counter[str] = Counter()
 
     # ------------------------------------------------------------------ attributes
@@ -194,7 +205,7 @@ class Renderer:
             a = self.attrs(b.attr, want_id="h")
             ident = self.defined[-1]
             text = self.inlines(b.content)
-            if self.on_heading is not None:
+            if self.on_heading is not None and not self._converted_half:
                 self.on_heading(b.level, ident, self.clean(stringify(b)).strip())
             return f"<h{b.level}{a}>{text}</h{b.level}>\n"
         if isinstance(b, BlockQuote):
@@ -209,7 +220,12 @@ class Renderer:
         if isinstance(b, ThematicBreak):
             return f"<hr{self.attrs(b.attr)}/>\n"
         if isinstance(b, Div):
-            return f"<div{self.attrs(b.attr)}>\n{self.blocks(b.blocks)}</div>\n"
+            converted = "bilingual-converted" in b.attr.classes
+            self._converted_half += converted
+            try:
+                return f"<div{self.attrs(b.attr)}>\n{self.blocks(b.blocks)}</div>\n"
+            finally:
+                self._converted_half -= converted
         if self.ctx:
             self.ctx.warn(f"{type(b).__name__} not rendered in EPUB")
         return ""
@@ -252,7 +268,7 @@ class Renderer:
         title = f' title="{attr_esc(self.clean(n.title))}"' if n.title else ""
         if url.startswith("#"):
             # resolved against the ids of the whole book once it is split into files
-            return f"<a\x00H{url[1:]}\x00{a}{title}>{inner}</a>"
+            return f"<a\x00H{self.scope}:{url[1:]}\x00{a}{title}>{inner}</a>"
         href, why = safe_url(url)
         if href is None:
             if self.ctx:
@@ -267,8 +283,8 @@ def resolve_links(html: str, here: str, where: dict[str, str], ids: Ids, ctx: Wr
         return html
 
     def sub(m: re.Match) -> str:
-        original = m.group(1)
-        target = ids.by_original.get(original, original if original in where else None)
+        scope, _, original = m.group(1).partition(":")
+        target = ids.lookup(original, int(scope))
         if target is None or target not in where:
             if ctx:
                 ctx.change("link-dropped", before="#" + original, after="",
