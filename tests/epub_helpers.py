@@ -121,6 +121,18 @@ def model_paragraphs(doc: Document) -> list[str]:
 TRICKY_TITLE = 'A <b>标题</b> & "引号" \'单引号\' 1 < 2'
 
 
+# URLs as found in the wild; those EPUBCheck would refuse lose their href (text kept).
+AWKWARD_URLS = (
+    "https://例子.中国/路径", "http://[::1]:8080/x", "tel:+86 10 1234", "https://example.org/a b#frag ment",
+    "ftp://", "HTTPS://EXAMPLE.ORG", "http://exa mple.org/", "https://example.org/%zz%41", "urn:isbn:978-7-02",
+    "news:comp.lang", "a:b", "http://example.org/<script>", "https://user:pa ss@example.org/", "http:/x",
+    "https://example.org/\\path", "x-custom://q|w^e`r{t}", "sms:+8610", "geo:39.9,116.4", "VBScript:msgbox",
+    "https://example.org:8443/x", " https://example.org/padded ", "file:///etc/passwd",
+)
+DROPPED_URLS = {"ftp://", "http://exa mple.org/", "a:b", "http:/x", "x-custom://q|w^e`r{t}", "sms:+8610",
+                "geo:39.9,116.4", "VBScript:msgbox", "file:///etc/passwd"}
+
+
 def every_type_document() -> Document:
     """Every block and inline type of the model, with awkward attributes and links."""
     inlines = (
@@ -161,6 +173,7 @@ def every_type_document() -> Document:
         Heading(3, (Text("重复的锚点"),), Attr(id="sec-2")),
         Heading(2, (Text("后文"),), Attr(id="后文")),
         Para(()),
+        BulletList(tuple((Para((Link((Text(f"网址{n}"),), url),)),) for n, url in enumerate(AWKWARD_URLS))),
         Para((Text("最后一段。"),)),
     )
     meta = Metadata(title=TRICKY_TITLE, subtitle="副标题 & 说明", authors=("作者甲", "作者<乙>"),

@@ -23,7 +23,7 @@ from wenzhuan.walk import collect
 
 from .conftest import ROOT, SHARED
 from .epub_helpers import (
-    NS, TRICKY_TITLE, XML_LANG, bilingual_document, every_type_document, model_paragraphs, read_epub,
+    AWKWARD_URLS, DROPPED_URLS, NS, TRICKY_TITLE, XML_LANG, bilingual_document, every_type_document, model_paragraphs, read_epub,
     split_document, text_of, write_epub,
 )
 from .epubcheck_runner import check
@@ -260,6 +260,12 @@ def test_every_type_renders_as_html(tmp_path):
     assert {c.before for c in report.changes if c.kind == "link-dropped"} >= {
         "javascript:alert(1)", "data:text/html,<b>x</b>", "other/page.html", "#nowhere"}
     assert any("not BCP 47" in w.message for w in report.warnings)
+    kept = {text_of(a): a.get("href") for a in page.iterfind(".//x:li//x:a", NS)}
+    for n, url in enumerate(AWKWARD_URLS):
+        assert (f"网址{n}" in kept) == (url not in DROPPED_URLS), url
+        assert f"网址{n}" in text  # the text always stays
+    assert kept["网址0"] == "https://%E4%BE%8B%E5%AD%90.%E4%B8%AD%E5%9B%BD/%E8%B7%AF%E5%BE%84"
+    assert kept["网址7"] == "https://example.org/%25zz%41"
     ids = [e.get("id") for e in page.iter() if e.get("id")]
     assert len(ids) == len(set(ids))
     assert all(re.fullmatch(r"[^\W\d][\w.\-]*", i) for i in ids)

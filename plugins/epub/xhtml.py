@@ -38,6 +38,11 @@ _DATA_KEY = re.compile(r"^[a-z_][a-z0-9_.\-]*$")
 
 # Schemes of links that run code or embed content: their href is dropped, the text kept.
 UNSAFE_SCHEMES = frozenset({"javascript", "data", "vbscript", "file"})
+# Registered schemes a reading system may follow; others earn EPUBCheck's HTM-025 warning.
+# (sms, geo, magnet and ircs are in use but not in EPUBCheck's list.)
+KNOWN_SCHEMES = frozenset({"http", "https", "ftp", "mailto", "tel", "urn", "news", "nntp", "irc", "xmpp",
+                           "sip", "sips"})
+_HOST_OK = re.compile(r"^(?:[\w\-]+(?:\.[\w\-]+)*\.?|\[[0-9A-Fa-f:.]+\])$")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 _URL_KEEP = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]")
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
@@ -126,6 +131,17 @@ def safe_url(url: str) -> tuple[str | None, str]:
     scheme = m.group(1).lower()
     if scheme in UNSAFE_SCHEMES:
         return None, f"a {scheme}: link is unsafe"
+    if scheme not in KNOWN_SCHEMES:
+        return None, f"{scheme}: is not a registered URL scheme"
+    if scheme in ("http", "https", "ftp"):
+        try:
+            netloc = urlsplit(url).netloc
+        except ValueError:
+            return None, "the link is not a valid URL"
+        host = netloc.rpartition("@")[2]
+        host = host[:host.find("]") + 1] if host.startswith("[") else host.partition(":")[0]
+        if not host or not _HOST_OK.match(host):
+            return None, "the link has no valid host"
     # percent-encode what a URL cannot hold as is (spaces, non-ASCII, quotes, stray %)
     url = _BAD_PERCENT.sub("%25", url)
     out = []
@@ -135,12 +151,6 @@ def safe_url(url: str) -> tuple[str | None, str]:
         else:
             out.extend(f"%{b:02X}" for b in ch.encode("utf-8"))
     url = "".join(out)
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None, "the link is not a valid URL"
-    if scheme in ("http", "https", "ftp") and not parts.hostname:
-        return None, "the link has no host"
     return url, ""
 
 
