@@ -244,9 +244,10 @@ def build_epub(doc: Document, ctx: WriteContext) -> bytes:
         top = [h for _, _, hs in chunks for h in hs if h[2]]
         if top:
             level = min(h[0] for h in top)
+            file_of = {ident: p.file for p in body_pages for ident in p.ids}
             for lv, ident, text in top:
                 if lv == level:
-                    toc.append(TocEntry(text, _file_of(ident, body_pages), ident))
+                    toc.append(TocEntry(text, file_of[ident], ident))
         else:
             toc.append(TocEntry(_label("body", lang), body_pages[0].file))
     else:
@@ -336,13 +337,6 @@ def build_epub(doc: Document, ctx: WriteContext) -> bytes:
         "landmark_title": _label("landmarks", lang)})
     writer.write()
     return buffer.getvalue()
-
-
-def _file_of(ident: str, pages: list[Page]) -> str:
-    for p in pages:
-        if ident in p.ids:
-            return p.file
-    return pages[0].file
 
 
 def _split(chunks, limit: int, next_file, title: str, lang: str, kind: str) -> list[Page]:

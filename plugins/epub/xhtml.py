@@ -94,6 +94,7 @@ class Ids:
 
     def __init__(self) -> None:
         self.used: set[str] = set()
+        self.counters: dict[str, int] = {}  # the next suffix to try for each base
         self.by_original: dict[str, str] = {}  # the first element with each model id, book-wide
         self.scopes: list[dict[str, str]] = [{}]  # the same per article, so links stay in their article
 
@@ -111,10 +112,12 @@ class Ids:
             if not _ID_OK.match(base):
                 base = "id-" + base
         base = base or fallback
-        candidate, n = base, 1
+        n = self.counters.get(base, 1)
+        candidate = base if n == 1 else f"{base}-{n}"
         while candidate in self.used:
             n += 1
             candidate = f"{base}-{n}"
+        self.counters[base] = n + 1
         self.used.add(candidate)
         if original:
             self.by_original.setdefault(original, candidate)
