@@ -183,6 +183,9 @@ def test_nav_document_and_ncx_list_the_headings():
         file, _, frag = a.get("href").partition("#")
         page = book.pages[file]
         assert not frag or page.find(f".//*[@id='{frag}']") is not None
+    landmarks = nav.find(".//x:nav[@epub:type='landmarks']", NS)
+    assert [(a.get(f"{{{NS['epub']}}}type"), a.get("href")) for a in landmarks.iterfind(".//x:a", NS)] == [
+        ("toc", "nav.xhtml"), ("bodymatter", book.content_pages()[0][0])]
     ncx_href = next(h for h, item in book.manifest().items() if item["media-type"] == "application/x-dtbncx+xml")
     ncx = etree.fromstring(book.read(ncx_href))
     assert [t.text for t in ncx.iterfind(".//ncx:navLabel/ncx:text", NS)] == labels

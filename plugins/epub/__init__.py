@@ -324,7 +324,8 @@ def build_epub(doc: Document, ctx: WriteContext) -> bytes:
     book.toc = [epub.Link(e.file + (f"#{e.fragment}" if e.fragment else ""), e.title, f"toc-{n + 1}")
                 for n, e in enumerate(toc)]
     book.spine = [spine_items[0], nav, *spine_items[1:]]
-    book.guide = [{"href": spine_items[1].file_name, "title": _label("body", lang), "type": "text"}]
+    book.guide = [{"href": nav.file_name, "title": _label("toc", lang), "type": "toc"},
+                  {"href": spine_items[1].file_name, "title": _label("body", lang), "type": "text"}]
     # put the nav and the NCX after the stylesheets, before the pages, for a stable order
     book.items = [i for i in book.items if not isinstance(i, XhtmlPage)] + spine_items
 
