@@ -275,29 +275,7 @@ def build_epub(doc: Document, ctx: WriteContext) -> bytes:
     book = epub.EpubBook()
     identifier = "urn:uuid:" + str(uuid.uuid5(UUID_NAMESPACE, hashlib.sha256(
         to_json(doc, indent=None).encode("utf-8")).hexdigest()))
-    book.set_identifier(identifier)
-    book.set_title(title)
-    book.set_language(lang)
-    for n, author in enumerate(a for a in (clean(x).strip() for x in meta.authors) if a):
-        book.add_metadata("DC", "creator", author, {"id": f"creator-{n + 1}"})
-    if arts is not None and not meta.authors:
-        seen = dict.fromkeys(clean(a).strip() for art in arts for a in art.metadata.authors)
-        for n, author in enumerate(a for a in seen if a):
-            book.add_metadata("DC", "contributor", author, {"id": f"contributor-{n + 1}"})
-    if meta.date:
-        book.add_metadata("DC", "date", meta.date.isoformat())
-    if clean(meta.source).strip():
-        book.add_metadata("DC", "publisher", clean(meta.source).strip())
-    if meta.url:
-        url, _ = safe_url(clean(meta.url))
-        if url:
-            book.add_metadata("DC", "source", url)
-    for tag in dict.fromkeys(clean(t).strip() for t in meta.tags):
-        if tag:
-            book.add_metadata("DC", "subject", tag)
-    if clean(meta.subtitle).strip():
-        book.add_metadata("DC", "title", clean(meta.subtitle).strip(), {"id": "subtitle"})
-        book.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
+    _package_metadata(book, doc, arts, identifier, title, lang, clean)
     if vertical:
         book.set_direction("rtl")
 
@@ -338,6 +316,36 @@ def build_epub(doc: Document, ctx: WriteContext) -> bytes:
         "landmark_title": _label("landmarks", lang)})
     writer.write()
     return buffer.getvalue()
+
+
+def _package_metadata(book, doc: Document, arts, identifier: str, title: str, lang: str, clean: Cleaner) -> None:
+    """dc:identifier, dc:title (and subtitle), dc:language, dc:creator per author (a collection
+    without authors of its own names its articles' authors as contributors), dc:date,
+    dc:publisher (the source), dc:source (the url), dc:subject per tag."""
+    meta = doc.metadata
+    book.set_identifier(identifier)
+    book.set_title(title)
+    book.set_language(lang)
+    for n, author in enumerate(a for a in (clean(x).strip() for x in meta.authors) if a):
+        book.add_metadata("DC", "creator", author, {"id": f"creator-{n + 1}"})
+    if arts is not None and not meta.authors:
+        seen = dict.fromkeys(clean(a).strip() for art in arts for a in art.metadata.authors)
+        for n, author in enumerate(a for a in seen if a):
+            book.add_metadata("DC", "contributor", author, {"id": f"contributor-{n + 1}"})
+    if meta.date:
+        book.add_metadata("DC", "date", meta.date.isoformat())
+    if clean(meta.source).strip():
+        book.add_metadata("DC", "publisher", clean(meta.source).strip())
+    if meta.url:
+        url, _ = safe_url(clean(meta.url))
+        if url:
+            book.add_metadata("DC", "source", url)
+    for tag in dict.fromkeys(clean(t).strip() for t in meta.tags):
+        if tag:
+            book.add_metadata("DC", "subject", tag)
+    if clean(meta.subtitle).strip():
+        book.add_metadata("DC", "title", clean(meta.subtitle).strip(), {"id": "subtitle"})
+        book.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
 
 
 def _split(chunks, limit: int, next_file, title: str, lang: str, kind: str) -> list[Page]:
