@@ -168,7 +168,7 @@ def every_type_document() -> Document:
         CodeBlock("def 函数():\n    return '<&>'\n", Attr(classes=("python",))),
         ThematicBreak(),
         Div((Para((Text("一个带属性的区块。"),)),),
-            Attr(id="1-bad id", classes=("aside",), kv=(("note-kind", "旁注"), ("Bad Key!", "x")), lang="zh-Hant")),
+            Attr(id="1-bad id", classes=("aside",), kv=(("note-kind", "旁注"), ("Bad Key!", "x"), ("Note-Kind", "重复")), lang="zh-Hant")),
         Para((Text("语言标签无效的段落。"),), Attr(lang="not a language!!")),
         Heading(3, (Text("重复的锚点"),), Attr(id="sec-2")),
         Heading(2, (Text("后文"),), Attr(id="后文")),

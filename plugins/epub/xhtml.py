@@ -194,12 +194,13 @@ class Renderer:
                 parts.append(f' lang="{lang}" xml:lang="{lang}"')
             elif self.ctx:
                 self.ctx.warn(f"language tag {attr.lang!r} is not BCP 47; left out")
-        for key, value in attr.kv:
-            if key == CHAPTER_KEY:
-                continue
+        seen = set()
+        for key, value in attr.kv:  # as data-* attributes; the first of a repeated key wins
             name = key.strip().lower()
-            if _DATA_KEY.match(name) and not name.startswith("xml"):
-                parts.append(f' data-{name}="{attr_esc(self.clean(value))}"')
+            if key == CHAPTER_KEY or name in seen or not _DATA_KEY.match(name) or name.startswith("xml"):
+                continue
+            seen.add(name)
+            parts.append(f' data-{name}="{attr_esc(self.clean(value))}"')
         return "".join(parts)
 
     def take_ids(self) -> list[str]:
