@@ -32,6 +32,7 @@ Examples:
   wenzhuan inspect article.txt --changes          what the normalizer changed
   wenzhuan formats                                every output format and its plugin
   wenzhuan formats epub                           one format's options
+  wenzhuan convert a.md -o a.epub --transform toc -T toc.depth=2
 """
 
 
@@ -63,6 +64,20 @@ def _parse_kv(pairs: tuple[str, ...], what: str) -> dict[str, str]:
             raise click.UsageError(f"{what} {pair!r} must look like name=value")
         key, value = pair.split("=", 1)
         out[key.strip()] = value
+    return out
+
+
+def _transform_options(pairs: tuple[str, ...], transforms: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    """`-T toc.depth=2` → {"toc": {"depth": "2"}}; each must name a transform given with --transform."""
+    out: dict[str, dict[str, str]] = {}
+    for key, value in _parse_kv(pairs, "transform option").items():
+        name, dot, option = key.partition(".")
+        if not dot or not name or not option:
+            raise click.UsageError(f"transform option {key!r} must look like NAME.KEY=VALUE, e.g. toc.depth=2")
+        if name not in transforms:
+            raise click.UsageError(f"-T {key}=... is for transform {name!r}, which is not applied "
+                                   f"(add --transform {name})")
+        out.setdefault(name, {})[option] = value
     return out
 
 
@@ -127,7 +142,10 @@ def _pick_writers(formats: tuple[str, ...], output: str | None) -> list[Writer]:
 @click.option("--encoding", metavar="NAME", help="Input encoding; detected when absent.")
 @click.option("-O", "--option", "options", multiple=True, metavar="NAME=VALUE",
               help="A writer option; writers' options may also be given as --name VALUE.")
-@click.option("--transform", "transforms", multiple=True, metavar="NAME", help="Apply a transform before writing.")
+@click.option("--transform", "transforms", multiple=True, metavar="NAME",
+              help="Apply a transform before writing (see `wenzhuan transforms`).")
+@click.option("-T", "--transform-option", "transform_options", multiple=True, metavar="NAME.KEY=VALUE",
+              help="An option of a transform, for example -T toc.depth=2.")
 @click.option("--skip-pass", "skip_passes", multiple=True, metavar="NAME", help="Skip a normalizer pass.")
 @click.option("--title", help="Title of a collection made from several inputs.")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
@@ -135,7 +153,7 @@ def _pick_writers(formats: tuple[str, ...], output: str | None) -> list[Writer]:
               metavar="MB", help="Refuse inputs larger than this many megabytes.")
 @click.pass_context
 def convert(ctx: click.Context, inputs, formats, output, from_format, encoding, options, transforms,
-            skip_passes, title, force, max_input_size) -> None:
+            transform_options, skip_passes, title, force, max_input_size) -> None:
     """Convert INPUT(s) to another format. Several inputs make one collection (a book)."""
     writers = _pick_writers(formats, output)
     inputs, flags = _split_writer_flags(list(inputs) + list(ctx.args), writers)
@@ -143,6 +161,7 @@ def convert(ctx: click.Context, inputs, formats, output, from_format, encoding, 
         raise click.UsageError("give at least one input file")
     writer_opts = _parse_kv(options, "option")
     writer_opts.update(flags)
+    transform_opts = _transform_options(transform_options, transforms)
     if len(writers) > 1:
         raise click.UsageError("several -t formats at once are not supported yet; give one")
     writer = writers[0]
@@ -162,7 +181,7 @@ def convert(ctx: click.Context, inputs, formats, output, from_format, encoding, 
         doc = collect(docs, Metadata(title=title or "", language=languages.pop() if len(languages) == 1 else ""))
     shown = inputs[0] if len(inputs) == 1 else None
     try:
-        doc = apply_transforms(doc, transforms, report)
+        doc = apply_transforms(doc, transforms, report, options=transform_opts)
         data = render(doc, writer, writer_opts, report, catalog=default_host().catalog)
     except WenzhuanError as exc:
         raise exc.with_path(shown)
@@ -228,10 +247,9 @@ def formats(format: str | None) -> None:
         click.echo(f"  extensions: {', '.join('.' + e for e in writer.extensions)}")
         click.echo(f"  media type: {writer.media_type}")
         click.echo(f"  provided by: {provider}")
-        click.echo("  options:" if writer.options else "  options: none")
-        for opt in writer.options:
-            flag = f"{opt.flag}/--no-{opt.flag[2:]}" if opt.type is bool else f"{opt.flag} {opt.type_name().upper()}"
-            click.echo(f"    {flag}  (-O {opt.name}=...)  {opt.help} [default: {opt.default}]")
+        _echo_options(writer.options, lambda o: (
+            f"{o.flag}/--no-{o.flag[2:]}" if o.type is bool else f"{o.flag} {o.type_name().upper()}")
+            + f"  (-O {o.name}=...)")
         return
     rows = [("format", "extensions", "media type", "provided by")]
     for name, writer in sorted(catalog.writers.items()):
@@ -241,9 +259,38 @@ def formats(format: str | None) -> None:
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     for r in rows:
         click.echo("  ".join(c.ljust(widths[i]) for i, c in enumerate(r[:3])) + "  " + r[3])
-    for problem in catalog.problems:
-        where = problem.plugin + (f" ({problem.distribution})" if problem.distribution else "")
-        click.echo(f"broken: {where}: {problem.message}")
+    _echo_problems(catalog.problems)
+
+
+def _echo_options(options, usage) -> None:
+    click.echo("  options:" if options else "  options: none")
+    for opt in options:
+        default = f'"{opt.default}"' if isinstance(opt.default, str) else opt.default
+        click.echo(f"    {usage(opt)}  {opt.help} [default: {default}]")
+
+
+def _echo_problems(problems) -> None:
+    for p in problems:
+        click.echo(f"broken: {p.plugin}" + (f" ({p.distribution})" if p.distribution else "") + f": {p.message}")
+
+
+@cli.command()
+@click.argument("name", required=False)
+def transforms(name: str | None) -> None:
+    """List transforms (applied with --transform NAME) and the plugin providing each; with
+    NAME, show its options (given with -T NAME.KEY=VALUE)."""
+    catalog = default_host().catalog
+    if name:
+        transform = catalog.transform(name)
+        click.echo(f"{transform.name}: {transform.description}")
+        click.echo(f"  provided by: {catalog.provider('transform', transform.name)}")
+        _echo_options(transform.options, lambda o: f"-T {name}.{o.name}={o.type_name().upper()}")
+        return
+    width = max([len(n) for n in catalog.transforms] + [9])
+    for tname, transform in sorted(catalog.transforms.items()):
+        click.echo(f"{tname.ljust(width)}  {transform.description}  "
+                   f"[{catalog.provider('transform', tname)}]")
+    _echo_problems(catalog.problems)
 
 
 @cli.command()
@@ -260,8 +307,26 @@ def plugins(as_json: bool) -> None:
     for row in rows:
         origin = "built-in" if row["builtin"] else f"{row['distribution'] or '?'} {row['version'] or ''}".strip()
         click.echo(f"{row['name']}  [{origin}]  {', '.join(row['hooks'])}")
-    for p in problems:
-        click.echo(f"broken: {p.plugin}" + (f" ({p.distribution})" if p.distribution else "") + f": {p.message}")
+    _echo_problems(problems)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--workers", default=1, show_default=True, type=int, help="Server processes.")
+@click.option("--max-body-size", default=20, show_default=True, type=float, metavar="MB",
+              help="Largest request body accepted.")
+@click.option("--timeout", default=30.0, show_default=True, type=float, metavar="SECONDS",
+              help="Longest a conversion may run before it is stopped.")
+@click.option("--concurrency", type=int, metavar="N", help="Conversions at once per server process "
+              "[default: the number of cores].")
+def serve(host, port, workers, max_body_size, timeout, concurrency) -> None:
+    """Run the conversion service: an HTTP API and an upload page at http://HOST:PORT/."""
+    import os
+
+    from .service import Limits, serve as run
+
+    run(host, port, workers, Limits(int(max_body_size * 1048576), timeout, concurrency or os.cpu_count() or 2))
 
 
 def main() -> None:

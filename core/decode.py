@@ -1,4 +1,10 @@
-"""Bytes to text: BOM, then strict UTF-8; `--encoding` overrides.
+"""Bytes to text: a BOM, then strict UTF-8, then GB18030 or Big5; `--encoding` overrides.
+
+Chinese legacy encodings cannot be told apart by validity alone: most GBK byte strings are also
+valid Big5 and the other way round, and GB18030 accepts nearly anything. So both are tried
+strictly and the decoding whose characters are mostly common Chinese characters wins (see
+`hanfreq`). General-purpose detectors guess wrong on short Chinese texts (two characters of GBK
+come out as Big5 or Shift-JIS), which is why this is done here rather than delegated.
 
 Undecodable input is an `InputError` naming the byte offset, never silent replacement characters.
 """
@@ -6,8 +12,10 @@ Undecodable input is an `InputError` naming the byte offset, never silent replac
 from __future__ import annotations
 
 import codecs
+import re
 
 from .errors import InputError
+from .hanfreq import COMMON
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -16,6 +24,13 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+
+# Tried in this order when the input is not UTF-8; on a tie the first wins.
+LEGACY = ("gb18030", "big5", "big5hkscs")
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# Characters a wrong decoding produces and real Chinese text almost never has.
+_IMPLAUSIBLE = re.compile(r"[\x80-\x9f\ue000-\uf8ff\u3040-\u30ff\uac00-\ud7af\u0100-\u02ff\u0400-\u04ff]")
 
 
 def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
@@ -29,7 +44,39 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     for bom, name in _BOMS:
         if data.startswith(bom):
             return _strict(data, name), name
-    return _strict(data, "utf-8"), "utf-8"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    candidates = []
+    for name in LEGACY:
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        candidates.append((plausibility(text), name, text))
+        if name == "big5":
+            break  # big5hkscs only matters when plain Big5 fails
+    if not candidates:
+        raise InputError(
+            f"cannot decode: not UTF-8 (invalid bytes at offset {utf8_error.start}), GB18030 or Big5",
+            hint="give the right encoding with --encoding",
+        )
+    best = max(candidates, key=lambda c: c[0])  # max keeps the first of equal scores
+    return best[2], best[1]
+
+
+def plausibility(text: str) -> float:
+    """How much `text` looks like correctly decoded Chinese: the share of its non-ASCII
+    characters that are common Chinese characters or punctuation, less implausible ones."""
+    sample = text[:200_000]
+    non_ascii = _NON_ASCII.findall(sample)
+    if not non_ascii:
+        return 0.0
+    good = sum(1 for ch in non_ascii if ch in COMMON or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
+               or ch in "“”‘’…—·")
+    bad = len(_IMPLAUSIBLE.findall(sample))
+    return (good - 2 * bad) / len(non_ascii)
 
 
 def _strict(data: bytes, encoding: str) -> str:

@@ -56,7 +56,10 @@ def register_transforms(register: "TransformRegistry") -> None:
 
     A transform is a named `Document -> Document` step the user asks for (`--transform NAME`),
     applied after the passes and before the writer, whatever the output format: a table of
-    contents, a script conversion, a bilingual edition.
+    contents, a script conversion, a bilingual edition. It declares `name`, `description` and
+    its `options` (given as `-T NAME.KEY=VALUE`) and implements `apply(doc, ctx)`, returning a
+    new `Document` (documents are immutable) and reporting what it changed with
+    `ctx.change(...)`. `wenzhuan transforms` lists them; the built-in `toc` is an example.
     """
 
 
@@ -69,7 +72,10 @@ def register_writers(register: "WriterRegistry") -> None:
     `description` and its `options`, and implements `write(doc, out, ctx)`: render `doc` to the
     binary stream `out`, reading its options from `ctx.options` and reporting nodes it cannot
     render with `ctx.warn(...)`. A writer never sees the input file and never writes anywhere
-    but `out`; wenzhuan writes to a temporary file and renames it into place.
+    but `out`; wenzhuan writes to a temporary file and renames it into place. `out` takes bytes
+    only and belongs to wenzhuan: writing `str` or closing it is reported as the plugin's
+    failure, as is any exception but a `wenzhuan.api.WenzhuanError` (use `OptionError` for a bad
+    option value). `wenzhuan.testing.check_writer` checks a writer against this contract.
     """
 
 

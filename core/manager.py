@@ -29,8 +29,16 @@ ENV_BLOCK = "WENZHUAN_BLOCK_PLUGINS"
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "wenzhuan.plugins.readers.text",
     "wenzhuan.plugins.readers.markdown",
+    "wenzhuan.plugins.readers.html",
+    # normalizer passes, in the order they run (mojibake and pinyin go between debris and punctuation)
+    "wenzhuan.plugins.passes.debris",
+    "wenzhuan.plugins.passes.punctuation",
+    "wenzhuan.plugins.passes.metadata",
+    "wenzhuan.plugins.passes.script",
     "wenzhuan.plugins.markdown",
     "wenzhuan.plugins.json",
+    "wenzhuan.plugins.docx",
+    "wenzhuan.plugins.toc",
     "wenzhuan.plugins.epub",
 )
 

@@ -21,6 +21,7 @@ from .manager import PluginHost, default_host
 from .model import Document
 from .registry import Catalog, PassContext, ReadContext, Reader, TransformContext, WriteContext, Writer, resolve_options
 from .report import ChangeReport
+from .sniff import refuse_binary
 
 DEFAULT_MAX_INPUT = 100 * 1024 * 1024
 
@@ -90,6 +91,7 @@ def load(source: Source, *, host: PluginHost | None = None, encoding: str | None
     host = host or default_host()
     catalog = host.catalog
     try:
+        refuse_binary(source.data)
         text, used = decode(source.data, encoding)
         reader = pick_reader(catalog, source, text, from_format)
         report = ChangeReport()
@@ -135,10 +137,32 @@ def render(doc: Document, writer: Writer, options: Mapping[str, Any], report: Ch
            catalog: Catalog | None = None) -> bytes:
     """Write `doc` with `writer` into memory and return the bytes."""
     opts = resolve_options(writer.options, options, owner=f"format {writer.name!r}")
-    buffer = io.BytesIO()
+    buffer = WriterOutput()
     ctx = WriteContext(report, f"write:{writer.name}", opts)
-    _guarded(writer.write, "writer", writer.name, catalog, doc, buffer, ctx)
+
+    def write() -> None:
+        writer.write(doc, buffer, ctx)
+        if buffer.closed_by_writer:
+            raise ValueError("it closed the output stream; wenzhuan closes it after write() returns")
+
+    _guarded(write, "writer", writer.name, catalog)
     return buffer.getvalue()
+
+
+class WriterOutput(io.BytesIO):
+    """The stream a writer writes to. Only bytes are accepted, and `close()` does not close it:
+    wenzhuan owns the stream, so a writer closing it is reported as that writer's failure."""
+
+    closed_by_writer = False
+
+    def write(self, data) -> int:  # type: ignore[override]
+        if isinstance(data, str):
+            raise TypeError("wrote str to the output stream; writers write bytes "
+                            "(encode text first: text.encode('utf-8'))")
+        return super().write(data)
+
+    def close(self) -> None:
+        self.closed_by_writer = True
 
 
 def _guarded(fn, kind: str, name: str, catalog: Catalog | None, *args):

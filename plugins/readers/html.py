@@ -1,0 +1,361 @@
+"""HTML reader: documents and fragments, parsed with lxml's HTML parser.
+
+Safe by construction: lxml's HTML parser never fetches anything (`no_network`) and never resolves
+DTDs or external entities; comments, processing instructions, scripts, styles and other
+non-content elements are dropped; entities arrive decoded. `javascript:`, `data:` and `vbscript:`
+links become their plain text.
+
+Whitespace follows CSS: a run of spaces and newlines is one space, and a run containing a newline
+between two wide (CJK) characters vanishes, as browsers render Chinese. Two or more `<br>` in a
+row separate paragraphs (how many CMSs mark them); one `<br>` is a line break.
+
+`html_blocks(fragment)` is also used by the Markdown reader for raw HTML blocks.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Iterable
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from wenzhuan.hookspecs import hookimpl
+from wenzhuan.model import (
+    Attr, BlockQuote, BulletList, Code, CodeBlock, Document, Emph, Heading, LineBreak, Link, Metadata,
+    OrderedList, Para, Span, Strong, Text, ThematicBreak,
+)
+from wenzhuan.plugins.hanzi import display_width
+from wenzhuan.registry import ReadContext, Reader
+from wenzhuan.walk import merge_text
+
+_PARSER = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, recover=True,
+                               huge_tree=False)
+
+DROP = frozenset({
+    "script", "style", "noscript", "template", "iframe", "frame", "frameset", "object", "embed", "svg",
+    "math", "head", "nav", "form", "button", "select", "input", "textarea", "canvas", "audio", "video",
+    "map", "link", "meta", "base", "title",
+})
+HEADINGS = {f"h{i}": i for i in range(1, 7)}
+# Elements whose content is blocks; everything not listed here or in DROP is inline.
+CONTAINERS = frozenset({
+    "html", "body", "div", "section", "article", "main", "header", "footer", "aside", "center",
+    "address", "details", "summary", "figure", "figcaption", "table", "thead", "tbody", "tfoot", "tr",
+    "td", "th", "caption", "dl", "dt", "dd", "li", "fieldset", "legend",
+})
+BLOCKS = CONTAINERS | {"p", "blockquote", "ul", "ol", "pre", "hr"} | set(HEADINGS)
+EMPH = frozenset({"em", "i", "cite", "dfn", "var"})
+STRONG = frozenset({"strong", "b"})
+CODE = frozenset({"code", "kbd", "samp", "tt"})
+UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:")
+
+_XML_DECL = re.compile(r"\A\s*<\?xml[^>]*\?>")
+_WS_RUN = re.compile(r"[ \t\n\r\f]+")
+_SNIFF_DOC = re.compile(r"\A\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<!doctype\s+html|\A\s*<html[\s>]", re.I | re.S)
+_SNIFF_TAGS = re.compile(r"<(?:p|div|br|h[1-6]|span|table|ul|ol|li|a\s|strong|em|section|article)\b[^<>]*>", re.I)
+
+
+def _tag(el) -> str:
+    tag = el.tag
+    return tag.lower() if isinstance(tag, str) else ""
+
+
+def parse(text: str):
+    """The parsed tree's root element, or None for empty input."""
+    text = _XML_DECL.sub("", text, count=1)
+    if not text.strip():
+        return None
+    return etree.fromstring(text, parser=_PARSER)
+
+
+class _Converter:
+    def __init__(self, ctx: ReadContext | None = None, line_offset: int = 0):
+        self.ctx = ctx
+        self.line_offset = line_offset
+        self.warned: set[str] = set()
+
+    def warn_once(self, message: str) -> None:
+        if self.ctx is not None and message not in self.warned:
+            self.warned.add(message)
+            self.ctx.warn(message)
+
+    def line(self, el) -> int | None:
+        return el.sourceline + self.line_offset if el is not None and el.sourceline else None
+
+    # ------------------------------------------------------------------ blocks
+
+    def blocks(self, el) -> list[tuple]:
+        """(block, line) pairs for the content of `el`, a block container."""
+        out: list[tuple] = []
+        pending: list = []
+        pending_line: list[int | None] = [self.line(el)]
+
+        def flush():
+            if pending:
+                out.extend((p, pending_line[0]) for p in paragraphs(pending))
+                pending.clear()
+
+        if el.text:
+            pending.append(Text(el.text))
+        for child in el:
+            tag = _tag(child)
+            if tag in DROP or not tag:
+                pass
+            elif tag in BLOCKS:
+                flush()
+                out.extend(self.block(child))
+            else:
+                if not pending:
+                    pending_line[0] = self.line(child)
+                pending.extend(self.inline(child))
+            if child.tail:
+                if not pending:
+                    pending_line[0] = self.line(child)
+                pending.append(Text(child.tail))
+        flush()
+        return out
+
+    def block(self, el) -> list[tuple]:
+        tag = _tag(el)
+        line = self.line(el)
+        if tag == "p":
+            return [(p, line) for p in paragraphs(self.inlines_of(el))]
+        if tag in HEADINGS:
+            content = finish(self.inlines_of(el))
+            return [(Heading(HEADINGS[tag], content), line)] if content else []
+        if tag == "blockquote":
+            inner = [b for b, _ in self.blocks(el)]
+            return [(BlockQuote(inner), line)] if inner else []
+        if tag in ("ul", "ol"):
+            items = []
+            for child in el:
+                ctag = _tag(child)
+                if ctag in DROP or not ctag:
+                    continue
+                blocks = [b for b, _ in (self.blocks(child) if ctag in CONTAINERS else self.block(child)
+                                         if ctag in BLOCKS else self._inline_para(child))]
+                if blocks:
+                    items.append(blocks)
+            if not items:
+                return []
+            if tag == "ol":
+                try:
+                    start = int(el.get("start", "1"))
+                except ValueError:
+                    start = 1
+                return [(OrderedList(items, start), line)]
+            return [(BulletList(items), line)]
+        if tag == "pre":
+            text = el.text_content()
+            text = text[1:] if text.startswith("\n") else text
+            text = text.rstrip("\n")
+            return [(CodeBlock(text), line)] if text.strip() else []
+        if tag == "hr":
+            return [(ThematicBreak(), line)]
+        return self.blocks(el)
+
+    def _inline_para(self, el) -> list[tuple]:
+        return [(p, self.line(el)) for p in paragraphs(self.inline(el))]
+
+    # ----------------------------------------------------------------- inlines
+
+    def inlines_of(self, el) -> list:
+        out: list = []
+        if el.text:
+            out.append(Text(el.text))
+        for child in el:
+            out.extend(self.inline(child))
+            if child.tail:
+                out.append(Text(child.tail))
+        return out
+
+    def inline(self, el) -> list:
+        tag = _tag(el)
+        if tag in DROP or not tag:
+            return []
+        if tag == "br":
+            return [LineBreak()]
+        if tag == "img":
+            self.warn_once("images are not supported; dropped")
+            return []
+        if tag in CODE:
+            text = _WS_RUN.sub(" ", el.text_content())
+            return [Code(text)] if text else []
+        content = self.inlines_of(el)
+        if tag in BLOCKS:  # a block inside inline content (invalid HTML): keep its text, break around it
+            return [LineBreak(), LineBreak(), *content, LineBreak(), LineBreak()]
+        if tag in EMPH:
+            return [Emph(content)]
+        if tag in STRONG:
+            return [Strong(content)]
+        if tag == "a":
+            href = (el.get("href") or "").strip()
+            if not href or href.lower().replace(" ", "").startswith(UNSAFE_SCHEMES):
+                return content
+            return [Link(content, href, (el.get("title") or "").strip())]
+        if tag == "span" and el.get("lang"):
+            return [Span(content, Attr(lang=el.get("lang")))]
+        return content
+
+
+# ------------------------------------------------------------------------- whitespace
+
+
+def _flat(nodes, out: list) -> None:
+    for n in nodes:
+        if isinstance(n, (Text, Code)):
+            out.append(n.text)
+        elif isinstance(n, LineBreak):
+            out.append("\x00")
+        else:
+            _flat(n.content, out)
+
+
+def _wide(ch: str) -> bool:
+    return bool(ch) and display_width(ch) == 2
+
+
+def finish(nodes: Iterable) -> tuple:
+    """Collapse HTML whitespace in an inline list (see the module docstring) and trim its ends."""
+    nodes = list(nodes)
+    parts: list[str] = []
+    _flat(nodes, parts)
+    flat = "".join(parts)
+    state = {"pos": 0, "prev": ""}
+
+    def next_char(pos: int) -> str:
+        m = _NON_WS.search(flat, pos)
+        return m.group(0) if m else ""
+
+    def text(value: str) -> str:
+        start = state["pos"]
+        out = []
+        last = 0
+        for m in _WS_RUN.finditer(value):
+            out.append(value[last:m.start()])
+            if m.start() > last:
+                state["prev"] = value[m.start() - 1]
+            prev = state["prev"]
+            nxt = next_char(start + m.end())
+            keep = not (prev in ("", "\x00", " ") or nxt in ("", "\x00")
+                        or ("\n" in m.group(0) or "\r" in m.group(0)) and _wide(prev) and _wide(nxt))
+            if keep:
+                out.append(" ")
+                state["prev"] = " "
+            last = m.end()
+        out.append(value[last:])
+        if len(value) > last:
+            state["prev"] = value[-1]
+        state["pos"] = start + len(value)
+        return "".join(out)
+
+    def visit(seq) -> list:
+        result = []
+        for n in seq:
+            if isinstance(n, Text):
+                t = text(n.text)
+                if t:
+                    result.append(Text(t))
+            elif isinstance(n, Code):
+                state["pos"] += len(n.text)
+                state["prev"] = n.text[-1:] or state["prev"]
+                result.append(n)
+            elif isinstance(n, LineBreak):
+                state["pos"] += 1
+                if result and isinstance(result[-1], Text) and result[-1].text.endswith(" "):
+                    result[-1] = Text(result[-1].text.rstrip(" "))
+                state["prev"] = "\x00"
+                result.append(n)
+            else:
+                content = merge_text(visit(n.content))
+                if content:
+                    result.append(dataclasses.replace(n, content=content))
+        return result
+
+    out = list(merge_text(visit(nodes)))
+    # trim line breaks and spaces at both ends
+    while out and isinstance(out[0], LineBreak):
+        out.pop(0)
+    while out and isinstance(out[-1], LineBreak):
+        out.pop()
+    if out and isinstance(out[-1], Text):
+        stripped = out[-1].text.rstrip(" ")
+        out[-1:] = [Text(stripped)] if stripped else []
+    return merge_text(out)
+
+
+_NON_WS = re.compile(r"[^ \t\n\r\f]")
+
+
+def paragraphs(nodes: list) -> list[Para]:
+    """Split an inline list at runs of two or more line breaks; one paragraph per piece."""
+    pieces: list[list] = [[]]
+    breaks = 0
+    for n in nodes:
+        if isinstance(n, LineBreak):
+            breaks += 1
+            pieces[-1].append(n)
+            continue
+        if isinstance(n, Text) and not n.text.strip(" \t\n\r\f"):
+            pieces[-1].append(n)
+            continue
+        if breaks >= 2:
+            pieces.append([])
+        breaks = 0
+        pieces[-1].append(n)
+    out = []
+    for piece in pieces:
+        content = finish(piece)
+        if content:
+            out.append(Para(content))
+    return out
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+def html_blocks(fragment: str, ctx: ReadContext | None = None, line_offset: int = 0) -> list[tuple]:
+    """Blocks of an HTML fragment or document, as (block, 1-based line) pairs."""
+    root = parse(fragment)
+    if root is None:
+        return []
+    return _Converter(ctx, line_offset).blocks(root)
+
+
+def read_html(text: str, ctx: ReadContext | None = None) -> Document:
+    root = parse(text)
+    if root is None:
+        return Document()
+    title_el = root.find(".//title")
+    title = _WS_RUN.sub(" ", title_el.text_content()).strip() if title_el is not None else ""
+    pairs = _Converter(ctx).blocks(root)
+    if ctx is not None:
+        ctx.block_lines.extend(line or 0 for _, line in pairs)
+    return Document(Metadata(title=title), tuple(b for b, _ in pairs))
+
+
+class HtmlReader(Reader):
+    name = "html"
+    extensions = ("html", "htm", "xhtml")
+    description = "HTML documents and fragments (lxml; no network, no external entities)"
+
+    def sniff(self, text: str) -> float:
+        head = text[:20000]
+        if _SNIFF_DOC.match(head):
+            return 0.95
+        if head.startswith("---"):
+            return 0.0  # front matter: a Markdown post, even when its body is raw HTML
+        tags = len(_SNIFF_TAGS.findall(head))
+        if tags >= 3 and head.lstrip().startswith("<"):
+            return 0.75
+        return 0.3 if tags >= 3 else 0.0
+
+    def read(self, text: str, ctx: ReadContext) -> Document:
+        return read_html(text, ctx)
+
+
+@hookimpl
+def register_readers(register):
+    register(HtmlReader())
