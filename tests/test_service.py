@@ -152,7 +152,7 @@ def test_inspect_answers_model_and_changes(server):
 def test_bad_input_is_400(server):
     r = httpx.post(server.url + "/v1/convert", params={"to": "md", "name": "bad.txt"}, content=b"ok\xff\xfe\xfd")
     body = _problem(r, 400)
-    assert body["detail"].startswith("bad.txt: cannot decode as utf-8")
+    assert body["detail"].startswith("bad.txt: cannot decode: not UTF-8 (invalid bytes at offset 2), GB18030 or Big5")
 
 
 def test_unsupported_input_is_415(server):
