@@ -77,6 +77,10 @@ def _build_books(out: Path) -> dict[str, Path]:
     done = run_cli("convert", *cli_inputs, "-o", str(out / "cli-collection.epub"), "--title", "文集")
     assert done.returncode == 0, done.stderr.decode()
     paths["cli-collection"] = out / "cli-collection.epub"
+    done = run_cli("convert", *cli_inputs[:2], "-o", str(out / "cli-collection-toc.epub"), "--title", "文集",
+                   "--transform", "toc")
+    assert done.returncode == 0, done.stderr.decode()
+    paths["cli-collection-toc"] = out / "cli-collection-toc.epub"
     css = out / "custom.css"
     css.write_text("p { text-indent: 0; margin: 0 0 1em 0; }\n", encoding="utf-8")
     done = run_cli("convert", str(FIXTURES / "hant-article.md"), "-o", str(out / "cli-vertical-css.epub"),
@@ -103,7 +107,7 @@ def _break(data: bytes) -> bytes:
 
 
 BOOK_NAMES = ["fixture-hans", "fixture-hant", "vertical-hant", "every-type", "bilingual-side-by-side",
-              "bilingual-interleaved", "split", "collection", "cli-collection", "cli-vertical-css",
+              "bilingual-interleaved", "split", "collection", "cli-collection", "cli-collection-toc", "cli-vertical-css",
               "sample-000", "sample-001", "sample-002", "cli-sample"]
 
 
@@ -477,6 +481,17 @@ def test_samples_read_back(name, books):
     assert book.dc("creator") == list(doc.metadata.authors)
     assert book.dc("date") == ([doc.metadata.date.isoformat()] if doc.metadata.date else [])
     assert book.dc("subject") == list(doc.metadata.tags)
+
+
+def test_toc_transform_links_reach_other_chapters(books):
+    book = read_epub(books["cli-collection-toc"].read_bytes())
+    pages = book.content_pages()
+    toc_page = next(t for _, t in pages if t.find(".//x:section[@class='toc']", NS) is not None)
+    hrefs = [a.get("href") for a in toc_page.iterfind(".//x:section[@class='toc']//x:a", NS)]
+    assert len(hrefs) == 6 and all(h and "#" in h for h in hrefs)  # two articles, two headings each
+    for href in hrefs:
+        file, _, frag = href.partition("#")
+        assert file and book.pages[file].find(f".//*[@id='{frag}']") is not None, href
 
 
 def test_cli_collection(books):

@@ -93,6 +93,7 @@ class Page:
     body: str            # the markup inside <body>, links unresolved
     kind: str = "chapter"  # epub:type of the section: titlepage, chapter, bodymatter
     ids: list[str] = field(default_factory=list)
+    classes: list[str] = field(default_factory=list)  # of the section (a chapter division's classes)
 
 
 @dataclass
@@ -105,7 +106,8 @@ class TocEntry:
 def page_xhtml(page: Page, styles: list[str], body: str) -> bytes:
     links = "".join(f'<link rel="stylesheet" type="text/css" href="{s}"/>\n' for s in styles)
     lang = page.lang
-    section_class = ' class="titlepage"' if page.kind == "titlepage" else ""
+    classes = (["titlepage"] if page.kind == "titlepage" else []) + page.classes
+    section_class = f' class="{attr_esc(" ".join(dict.fromkeys(classes)))}"' if classes else ""
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
         f'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" '
@@ -251,7 +253,7 @@ def build_epub(doc: Document, ctx: WriteContext) -> bytes:
         else:
             toc.append(TocEntry(_label("body", lang), body_pages[0].file))
     else:
-        for number, art in enumerate(arts, start=1):
+        for number, (div, art) in enumerate(zip(doc.blocks, arts), start=1):
             if _is_empty(art):
                 ctx.warn(f"article {number} is empty; left out of the book")
                 continue
@@ -261,11 +263,13 @@ def build_epub(doc: Document, ctx: WriteContext) -> bytes:
                 art_lang = lang if art_lang == "zh" else art_lang
             art_title = clean(art.metadata.title).strip() or _derive_title(art, clean) or _label("untitled", lang)
             renderer = Renderer(clean, ids, ctx)
-            head, head_id = _chapter_head(art.metadata, art_title, art_lang, clean, ids)
+            # the chapter division's own id (links to the article point at it) goes on its title
+            head, head_id = _chapter_head(art.metadata, art_title, art_lang, clean, ids, clean(div.attr.id))
             chunks = [(head, [head_id], [])]
             for block in art.blocks:
                 chunks.append((renderer.block(block), renderer.take_ids(), []))
-            ch_pages = _split(chunks, split_bytes, next_file, art_title, art_lang, "chapter")
+            extra = [c for cls in div.attr.classes if cls != "chapter" for c in clean(cls).split()]
+            ch_pages = _split(chunks, split_bytes, next_file, art_title, art_lang, "chapter", extra)
             pages.extend(ch_pages)
             toc.append(TocEntry(art_title, ch_pages[0].file))
 
@@ -348,7 +352,8 @@ def _package_metadata(book, doc: Document, arts, identifier: str, title: str, la
         book.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
 
 
-def _split(chunks, limit: int, next_file, title: str, lang: str, kind: str) -> list[Page]:
+def _split(chunks, limit: int, next_file, title: str, lang: str, kind: str,
+           classes: list[str] | None = None) -> list[Page]:
     """Group rendered blocks into pages of at most `limit` bytes (a larger block stands alone)."""
     pages: list[Page] = []
     body: list[str] = []
@@ -357,13 +362,13 @@ def _split(chunks, limit: int, next_file, title: str, lang: str, kind: str) -> l
     for html, chunk_ids, _ in chunks:
         n = len(html.encode("utf-8"))
         if body and size + n > limit:
-            pages.append(Page(next_file(), title, lang, "".join(body), kind, ids))
+            pages.append(Page(next_file(), title, lang, "".join(body), kind, ids, list(classes or ())))
             body, ids, size = [], [], 0
         body.append(html)
         ids.extend(chunk_ids)
         size += n
     if body or not pages:
-        pages.append(Page(next_file(), title, lang, "".join(body), kind, ids))
+        pages.append(Page(next_file(), title, lang, "".join(body), kind, ids, list(classes or ())))
     return pages
 
 
@@ -399,8 +404,9 @@ def _title_page(meta: Metadata, title: str, lang: str, clean: Cleaner, ids: Ids)
     return "".join(out)
 
 
-def _chapter_head(meta: Metadata, title: str, art_lang: str, clean: Cleaner, ids: Ids) -> tuple[str, str]:
-    ident = ids.make("", "chapter")
+def _chapter_head(meta: Metadata, title: str, art_lang: str, clean: Cleaner, ids: Ids,
+                  original_id: str = "") -> tuple[str, str]:
+    ident = ids.make(original_id, "chapter")
     return f'<h1 class="chapter-title" id="{ident}">{esc(title)}</h1>\n' + _byline(meta, art_lang, clean), ident
 
 
