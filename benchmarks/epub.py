@@ -28,6 +28,11 @@ import tempfile
 import time
 from pathlib import Path
 
+# Run as a script, this folder comes first on sys.path, and benchmarks/docx.py would stand in for
+# python-docx when the built-in plugins load: take the folder off the path.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+
 from wenzhuan.manager import PluginHost
 from wenzhuan.model import Metadata
 from wenzhuan.pipeline import Source, load, render
