@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import FormatError, InputError, OptionError, OutputError, WenzhuanError
+from .errors import FormatError, OptionError, OutputError, WenzhuanError
 from .manager import default_host
 from .model import Metadata, to_dict
 from .pipeline import DEFAULT_MAX_INPUT, Source, apply_transforms, check_output, load, render, write_atomic
@@ -167,11 +167,6 @@ def convert(ctx: click.Context, inputs, formats, output, from_format, encoding, 
     writer = writers[0]
     max_size = max_input_size * 1048576
 
-    given = inputs
-    inputs = _expand_folders(inputs)
-    folders = [g for g in given if g != "-" and Path(g).is_dir()]
-    if not title and len(given) == 1 and folders:
-        title = Path(folders[0]).resolve().name  # a folder of articles: the book is named after it
     report = ChangeReport()
     docs = []
     for name in inputs:
@@ -195,30 +190,12 @@ def convert(ctx: click.Context, inputs, formats, output, from_format, encoding, 
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    target = Path(output) if output else Path(Path(given[0]).resolve().stem + "." + writer.extensions[0])
+    target = Path(output) if output else Path(Path(inputs[0]).stem + "." + writer.extensions[0])
     check_output(target, [Path(i) for i in inputs if i != "-"], force=force)
     write_atomic(target, data)
     for warning in report.warnings:
         click.echo(f"wenzhuan: warning: {warning.describe()}", err=True)
     click.echo(f"wrote {target}", err=True)
-
-
-def _expand_folders(inputs: list[str]) -> list[str]:
-    """A folder given as an input stands for the files in it that a reader takes (by extension),
-    in name order; hidden files and subfolders are left out."""
-    out: list[str] = []
-    for name in inputs:
-        path = Path(name)
-        if name == "-" or not path.is_dir():
-            out.append(name)
-            continue
-        known = {e.lower() for r in default_host().catalog.readers.values() for e in r.extensions}
-        files = sorted(str(p) for p in path.iterdir()
-                       if p.is_file() and not p.name.startswith(".") and p.suffix.lower().lstrip(".") in known)
-        if not files:
-            raise InputError(f"has no files to read ({', '.join('.' + e for e in sorted(known))})", path=name)
-        out.extend(files)
-    return out
 
 
 def _read_input(name: str, max_size: int) -> Source:

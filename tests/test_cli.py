@@ -75,10 +75,9 @@ def test_unreadable_input(tmp_path):
     src.chmod(0)
     try:
         import os
-        if os.access(src, os.R_OK):  # root reads anything: use a folder with nothing to read instead
-            src = tmp_path / "empty-folder"
-            src.mkdir()
-            expected = "has no files to read"
+        if os.access(src, os.R_OK):  # root reads anything: use a directory instead
+            src = tmp_path
+            expected = "is a directory, not a file"
         else:
             expected = "permission denied"
         done = run_cli("convert", str(src), "-t", "md", "-o", str(tmp_path / "o.md"))

@@ -499,22 +499,3 @@ def test_cli_collection(books):
     assert book.dc("title") == ["文集"]
     titles = [text_of(t.find(".//x:h1", NS)) for _, t in book.content_pages() if t.find(".//x:h1", NS) is not None]
     assert titles[:2] == ["山城夜市的烟火气", "老書店的最後一個冬天"]
-
-
-def test_a_folder_of_articles_makes_one_book(tmp_path):
-    folder = tmp_path / "山城文集"
-    folder.mkdir()
-    (folder / "2-hant.md").write_bytes((FIXTURES / "hant-article.md").read_bytes())
-    (folder / "1-hans.md").write_bytes((FIXTURES / "hans-article.md").read_bytes())
-    (folder / ".hidden.md").write_text("# 不该出现\n", encoding="utf-8")
-    (folder / "cover.png").write_bytes(b"\x89PNG\r\n\x1a\n")
-    done = run_cli("convert", str(folder), "-o", str(tmp_path / "book.epub"))
-    assert done.returncode == 0, done.stderr.decode()
-    book = read_epub((tmp_path / "book.epub").read_bytes())
-    assert book.dc("title") == ["山城文集"]
-    titles = [text_of(t.find(".//x:h1", NS)) for _, t in book.content_pages()]
-    assert titles == ["山城夜市的烟火气", "老書店的最後一個冬天"]
-    empty = tmp_path / "empty"
-    empty.mkdir()
-    done = run_cli("convert", str(empty), "-o", str(tmp_path / "none.epub"))
-    assert done.returncode == 1 and "has no files to read" in done.stderr.decode()
