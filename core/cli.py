@@ -7,19 +7,24 @@ to do)`, exit status 1; usage errors exit 2; a traceback only with `--debug`.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from . import __version__
-from .errors import FormatError, OptionError, OutputError, WenzhuanError
+from . import __version__, batch
+from .errors import FormatError, InputError, OptionError, OutputError, WenzhuanError
 from .manager import default_host
 from .model import Metadata, to_dict
 from .pipeline import DEFAULT_MAX_INPUT, Source, apply_transforms, check_output, load, render, write_atomic
 from .registry import Option, Writer
 from .report import ChangeReport
+from .script import (
+    CONFIGS, TextConverter, atomic_stream, convert_stream, engine_lookup, is_config, load_dictionaries,
+    plan_editions,
+)
 from .walk import collect
 
 EXAMPLES = """
@@ -29,6 +34,12 @@ Examples:
   wenzhuan convert article.txt -t md -o -         Markdown to stdout
   wenzhuan convert post.md -o post.epub           format guessed from the extension
   wenzhuan convert a.txt b.md -o book.epub --title 文集
+  wenzhuan convert zh.md --script hant -o zh-hant.md  Traditional edition
+  wenzhuan convert zh.md -t bilingual -o both.md      Simplified and Traditional, interleaved
+  wenzhuan convert zh.md -o a.md --edition original --edition tw --edition bilingual
+  wenzhuan script s2twp in.txt -o out.txt             raw text, like the opencc command
+  wenzhuan convert archive/ -t epub -o books/      every file of a folder, mirrored
+  wenzhuan convert a.txt -t epub -t docx -o out/  several formats, one normalization
   wenzhuan inspect article.txt --changes          what the normalizer changed
   wenzhuan formats                                every output format and its plugin
   wenzhuan formats epub                           one format's options
@@ -148,13 +159,46 @@ def _pick_writers(formats: tuple[str, ...], output: str | None) -> list[Writer]:
               help="An option of a transform, for example -T toc.depth=2.")
 @click.option("--skip-pass", "skip_passes", multiple=True, metavar="NAME", help="Skip a normalizer pass.")
 @click.option("--title", help="Title of a collection made from several inputs.")
-@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@click.option("--force", is_flag=True, help="Overwrite existing outputs; in batch, convert up-to-date files again too.")
 @click.option("--max-input-size", type=int, default=DEFAULT_MAX_INPUT // 1048576, show_default=True,
               metavar="MB", help="Refuse inputs larger than this many megabytes.")
+@click.option("--script", "script_target", metavar="TARGET",
+              help="Convert to another script: hans, hant, tw, tw-phrases, hk or an OpenCC config (s2twp...).")
+@click.option("--bilingual", metavar="TARGET", help="Keep the original and add TARGET block by block "
+              "(auto: the other script).")
+@click.option("--layout", type=click.Choice(["interleaved", "side-by-side"]), help="Bilingual layout.")
+@click.option("--mark-differences", is_flag=True, help="Mark characters the conversion changed.")
+@click.option("--dict", "dicts", multiple=True, metavar="FILE",
+              help="User dictionary, source<TAB>target lines, applied before OpenCC's (repeatable).")
+@click.option("--edition", "editions", multiple=True, metavar="NAME", help="One output per edition: "
+              "original, a script TARGET, bilingual or bilingual:TARGET; NAME goes in the file name.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Batch: files converted in parallel. [default: the number of cores]")
+@click.option("--glob", "globs", multiple=True, metavar="PATTERN",
+              help="Files of input folders to take, e.g. '*.txt' (repeatable). "
+                   "[default: the extensions readers claim]")
+@click.option("--fail-fast", is_flag=True, help="Batch: stop at the first file that fails.")
+@click.option("--report", "report_path", metavar="FILE.json", help="Batch: write per-file results as JSON.")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only: no progress, no per-file lines.")
 @click.pass_context
 def convert(ctx: click.Context, inputs, formats, output, from_format, encoding, options, transforms,
-            transform_options, skip_passes, title, force, max_input_size) -> None:
-    """Convert INPUT(s) to another format. Several inputs make one collection (a book)."""
+            transform_options, skip_passes, title, force, max_input_size, script_target, bilingual, layout,
+            mark_differences, dicts, editions, jobs, globs, fail_fast, report_path, quiet) -> None:
+    """Convert INPUT(s) (files or folders) to other formats.
+
+    \b
+    Where the output goes, by -o:
+      -o FILE   one file: the output of the one input file, or one
+                collection (a book) of several inputs or of a folder's files
+      -o DIR/   batch: one output per input file, named after it, folders
+                walked recursively and their structure mirrored; up-to-date
+                outputs are skipped (--force redoes them), a failing file
+                does not stop the others
+      -o -      standard output
+      none      the input's name with the format's extension, here
+    -o is a folder when it ends with /, is an existing folder, when several
+    -t formats are given, or when an input is a folder and -o has no extension.
+    """
     writers = _pick_writers(formats, output)
     inputs, flags = _split_writer_flags(list(inputs) + list(ctx.args), writers)
     if not inputs:
@@ -162,10 +206,32 @@ def convert(ctx: click.Context, inputs, formats, output, from_format, encoding, 
     writer_opts = _parse_kv(options, "option")
     writer_opts.update(flags)
     transform_opts = _transform_options(transform_options, transforms)
-    if len(writers) > 1:
-        raise click.UsageError("several -t formats at once are not supported yet; give one")
-    writer = writers[0]
     max_size = max_input_size * 1048576
+    plans = plan_editions(script=script_target, bilingual=bilingual, layout=layout, dicts=dicts,
+                          mark_differences=mark_differences, editions=editions,
+                          writer=writers[0].name if len(writers) == 1 else "")
+    if batch.output_is_folder(inputs, output, len(writers)):
+        if title:
+            raise click.UsageError("--title names one collection; with an output folder each file is its own")
+        if len(plans) > 1:
+            raise click.UsageError("--edition writes several files per input: give one edition per batch run")
+        settings = batch.Settings(tuple(w.name for w in writers), writer_opts, from_format, encoding,
+                                  tuple(skip_passes), tuple(transforms) + tuple(plans[0].transforms),
+                                  transform_options={**transform_opts, **plans[0].options}, max_size=max_size)
+        ctx.exit(batch.batch_command(inputs, Path(output or "."), writers, settings, patterns=globs,
+                                     workers=jobs, force=force, fail_fast=fail_fast, quiet=quiet,
+                                     report=report_path, echo_error=lambda line: click.echo(line, err=True)))
+    if len(writers) > 1:
+        raise click.UsageError("several -t formats write several files: give an output folder with -o DIR/")
+    if jobs or fail_fast or report_path:
+        raise click.UsageError("--jobs, --fail-fast and --report apply to batch conversion (-o DIR/)")
+    if output is None and any(Path(i).is_dir() for i in inputs if i != "-"):
+        raise click.UsageError("a folder needs -o: an output folder (-o DIR/) or one collection (-o book.epub)")
+    if output == "-" and len(plans) > 1:
+        raise click.UsageError("several editions cannot all go to stdout; give -o FILE")
+    inputs = [src for src, _ in batch.expand_inputs(
+        inputs, globs or batch.default_patterns(default_host().catalog))]  # a folder's files, for a collection
+    writer = writers[0]
 
     report = ChangeReport()
     docs = []
@@ -180,22 +246,69 @@ def convert(ctx: click.Context, inputs, formats, output, from_format, encoding, 
         languages = {d.metadata.language for d in docs if d.metadata.language}
         doc = collect(docs, Metadata(title=title or "", language=languages.pop() if len(languages) == 1 else ""))
     shown = inputs[0] if len(inputs) == 1 else None
+    base = Path(output) if output and output != "-" else Path(Path(inputs[0]).stem + "." + writer.extensions[0])
+    results = []
     try:
-        doc = apply_transforms(doc, transforms, report, options=transform_opts)
-        data = render(doc, writer, writer_opts, report, catalog=default_host().catalog)
+        for plan in plans:  # one normalization, one output per edition
+            edoc = apply_transforms(doc, list(transforms) + list(plan.transforms), report,
+                                    options={**transform_opts, **plan.options})
+            results.append((plan.path(base), render(edoc, writer, writer_opts, report,
+                                                    catalog=default_host().catalog)))
     except WenzhuanError as exc:
         raise exc.with_path(shown)
 
     if output == "-":
-        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.write(results[0][1])
         sys.stdout.buffer.flush()
         return
-    target = Path(output) if output else Path(Path(inputs[0]).stem + "." + writer.extensions[0])
-    check_output(target, [Path(i) for i in inputs if i != "-"], force=force)
-    write_atomic(target, data)
+    for target, _ in results:
+        check_output(target, [Path(i) for i in inputs if i != "-"], force=force)
+    for target, data in results:
+        write_atomic(target, data)
     for warning in report.warnings:
         click.echo(f"wenzhuan: warning: {warning.describe()}", err=True)
-    click.echo(f"wrote {target}", err=True)
+    if not quiet:
+        for target, _ in results:
+            click.echo(f"wrote {target}", err=True)
+
+
+@cli.command("script")
+@click.argument("config", metavar="CONFIG")
+@click.argument("file", required=False, metavar="[FILE]")
+@click.option("-o", "--output", metavar="PATH", help="Output file, or - for stdout (the default).")
+@click.option("--dict", "dicts", multiple=True, metavar="FILE",
+              help="User dictionary, source<TAB>target lines, applied before OpenCC's (repeatable).")
+@click.option("--encoding", default="utf-8", show_default=True, metavar="NAME", help="Input encoding.")
+@click.option("--engine", default="", metavar="NAME", help="Script conversion engine (default: opencc).")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+def script_command(config, file, output, dicts, encoding, engine, force) -> None:
+    """Convert raw text between Chinese scripts, like the `opencc` command: FILE (or stdin) to
+    stdout (or -o), UTF-8, line by line in bounded memory, nothing normalized. CONFIG is one of
+    s2t t2s s2tw tw2s s2twp tw2sp s2hk hk2s s2hkp hk2sp t2tw tw2t t2hk hk2t t2jp jp2t."""
+    if not is_config(config):
+        raise OptionError(f"unknown OpenCC config {config!r}; known: {' '.join(CONFIGS)}")
+    converter = TextConverter([engine_lookup(default_host().catalog, engine)(config.removesuffix(".json"))],
+                              load_dictionaries(dicts))
+    try:
+        inp = open(file, "rb") if file and file != "-" else sys.stdin.buffer
+    except OSError as exc:
+        raise InputError(f"cannot read it: {exc.strerror or exc}", path=file) from None
+    try:
+        if output and output != "-":
+            target = Path(output)
+            check_output(target, [Path(file)] if file and file != "-" else [], force=force)
+            atomic_stream(target, lambda fh: convert_stream(inp, fh, converter, encoding=encoding))
+        else:
+            try:
+                convert_stream(inp, sys.stdout.buffer, converter, encoding=encoding)
+                sys.stdout.buffer.flush()
+            except BrokenPipeError:  # `wenzhuan script s2t big.txt | head`
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except WenzhuanError as exc:
+        raise exc.with_path(file if file and file != "-" else "<stdin>")
+    finally:
+        if inp is not sys.stdin.buffer:
+            inp.close()
 
 
 def _read_input(name: str, max_size: int) -> Source:

@@ -15,6 +15,7 @@ from .errors import (
 from .manager import default_host
 from .model import to_dict
 from .pipeline import Source, apply_transforms, load, render
+from .script import plan_editions
 
 # Most specific first: the kind names the HTTP status the service answers with.
 ERROR_KINDS: tuple[tuple[type, str], ...] = (
@@ -61,8 +62,13 @@ def _run(job: dict[str, Any]) -> dict[str, Any]:
         names = ", ".join(sorted(declared)) or "none"
         raise OptionError(f"unknown option(s) {', '.join(unknown)} for {', '.join(w.name for w in writers)}",
                           hint=f"options: {names}")
+    # the same script options as `wenzhuan convert --script/--bilingual`, so both behave alike
+    plan = plan_editions(script=job.get("script"), bilingual=job.get("bilingual"), layout=job.get("layout"),
+                         mark_differences=job.get("mark_differences", False),
+                         writer=writers[0].name if len(writers) == 1 else "")[0]
     try:
-        doc = apply_transforms(loaded.document, job.get("transforms", ()), loaded.report, host=host)
+        doc = apply_transforms(loaded.document, [*job.get("transforms", ()), *plan.transforms], loaded.report,
+                               host=host, options=plan.options)
         files = []
         for writer in writers:
             own = {k: v for k, v in options.items() if k.replace("-", "_") in {o.name for o in writer.options}}

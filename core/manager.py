@@ -30,8 +30,10 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "wenzhuan.plugins.readers.text",
     "wenzhuan.plugins.readers.markdown",
     "wenzhuan.plugins.readers.html",
-    # normalizer passes, in the order they run (mojibake and pinyin go between debris and punctuation)
+    # normalizer passes, in the order they run
     "wenzhuan.plugins.passes.debris",
+    "wenzhuan.plugins.passes.mojibake",
+    "wenzhuan.plugins.passes.pinyin",
     "wenzhuan.plugins.passes.punctuation",
     "wenzhuan.plugins.passes.metadata",
     "wenzhuan.plugins.passes.script",
@@ -39,6 +41,8 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "wenzhuan.plugins.json",
     "wenzhuan.plugins.docx",
     "wenzhuan.plugins.toc",
+    "wenzhuan.plugins.opencc",
+    "wenzhuan.plugins.script",
     "wenzhuan.plugins.epub",
 )
 

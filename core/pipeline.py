@@ -129,7 +129,7 @@ def apply_transforms(doc: Document, names: Sequence[str], report: ChangeReport, 
         transform = catalog.transform(name)
         opts = resolve_options(transform.options, (options or {}).get(name, {}), owner=f"transform {name!r}")
         doc = _guarded(transform.apply, "transform", name, catalog, doc,
-                       TransformContext(report, f"transform:{name}", opts))
+                       TransformContext(report, f"transform:{name}", opts, catalog=catalog))
     return doc
 
 
@@ -138,7 +138,7 @@ def render(doc: Document, writer: Writer, options: Mapping[str, Any], report: Ch
     """Write `doc` with `writer` into memory and return the bytes."""
     opts = resolve_options(writer.options, options, owner=f"format {writer.name!r}")
     buffer = WriterOutput()
-    ctx = WriteContext(report, f"write:{writer.name}", opts)
+    ctx = WriteContext(report, f"write:{writer.name}", opts, catalog=catalog)
 
     def write() -> None:
         writer.write(doc, buffer, ctx)
@@ -198,8 +198,12 @@ def check_output(output: Path, inputs: Sequence[Path], *, force: bool) -> None:
         raise OutputError(f"folder {str(output.parent)!r} does not exist", path=shown)
 
 
-def write_atomic(output: Path, data: bytes) -> None:
-    """Write to a temporary file beside `output`, then rename it into place: complete or absent."""
+def write_atomic(output: Path, data: bytes, *, sync: bool = True) -> None:
+    """Write to a temporary file beside `output`, then rename it into place: complete or absent.
+
+    `sync=False` skips the fsync before the rename: the output is still complete or absent for
+    every other process (a kill cannot cut it short), only not yet durable across a power cut
+    (the batch runner uses it: its journal notices such outputs and converts them again)."""
     directory = output.parent
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=directory)
@@ -209,7 +213,8 @@ def write_atomic(output: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if sync:
+                os.fsync(fh.fileno())
         if output.is_symlink():
             output.unlink()  # replace the link itself, never write through it to elsewhere
         os.replace(tmp, output)

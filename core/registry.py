@@ -94,14 +94,17 @@ class _Context:
     """Shared by the contexts handed to readers, passes, transforms and writers."""
 
     def __init__(self, report: ChangeReport, step: str, options: Mapping[str, Any] | None = None,
-                 path: str | None = None):
+                 path: str | None = None, *, catalog: "Catalog | None" = None):
         self.report = report
         self.reporter = StepReporter(report, step)
         self.options: Mapping[str, Any] = dict(options or {})
         self.path = path
+        self.catalog = catalog  # what the plugins registered (script converters, ...), when known
 
-    def change(self, kind: str, before: str = "", after: str = "", **where: Any) -> None:
-        self.reporter.change(kind, before, after, **where)
+    def change(self, kind: str, before: str = "", after: str = "", *, line: int | None = None,
+               block: int | None = None, message: str = "") -> None:
+        # the keywords spelled out, not passed on as **where: this is called once per edit
+        self.reporter.change(kind, before, after, line=line, block=block, message=message)
 
     def unrepaired(self, kind: str, text: str = "", **where: Any) -> None:
         self.reporter.unrepaired(kind, text, **where)

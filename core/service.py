@@ -37,7 +37,8 @@ STATUS = {"input": 400, "too_large": 413, "unsupported": 415, "options": 422, "p
 TITLES = {400: "Bad input", 413: "Input too large", 415: "Unsupported input type", 422: "Bad options",
           500: "Conversion failed", 504: "Conversion timed out", 404: "Not found", 405: "Method not allowed"}
 # Query/form fields the service itself reads; every other one is a writer option.
-RESERVED = {"to", "from", "encoding", "name", "script", "transform", "skip_pass"}
+RESERVED = {"to", "from", "encoding", "name", "script", "bilingual", "layout", "mark_differences", "transform",
+            "skip_pass"}
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,14 @@ async def _gather_request(request: Request, limits: Limits) -> tuple[bytes, str 
 def _job(data: bytes, name: str | None, params: dict[str, list[str]]) -> dict[str, Any]:
     options = {k: v[-1] for k, v in params.items() if k not in RESERVED}
     transforms = [t for t in params.get("transform", []) if t]
+    script = (params.get("script") or [""])[-1]
+    bilingual = (params.get("bilingual") or [""])[-1]
+    if script == "bilingual":  # the upload page offers "bilingual" among the scripts
+        script, bilingual = "", bilingual or "auto"
     return {
+        "script": script or None, "bilingual": bilingual or None,
+        "layout": (params.get("layout") or [None])[-1],
+        "mark_differences": (params.get("mark_differences") or ["false"])[-1].lower() in ("1", "true", "yes", "on"),
         "data": data, "name": name or "<upload>", "formats": params.get("to", []),
         "from": (params.get("from") or [None])[0], "encoding": (params.get("encoding") or [None])[0],
         "options": options, "transforms": transforms, "skip_passes": params.get("skip_pass", []),

@@ -61,6 +61,8 @@ def query(node: Node, kind: type | tuple[type, ...]) -> list:
 
 def stringify(node: Node | Iterable) -> str:
     """Plain text: text and code as they are, line breaks as newlines, blocks joined by newlines."""
+    if type(node) is Text:  # the most frequent node, first
+        return node.text
     if isinstance(node, (list, tuple)):
         return "".join(stringify(n) for n in node)
     if isinstance(node, (Text, Code)):
@@ -70,9 +72,9 @@ def stringify(node: Node | Iterable) -> str:
     if isinstance(node, CodeBlock):
         return node.text
     if isinstance(node, (Emph, Strong, Link, Span, Para, Heading)):
-        return "".join(stringify(n) for n in node.content)
+        return "".join(map(stringify, node.content))
     if isinstance(node, (BlockQuote, Div, Document)):
-        return "\n".join(stringify(b) for b in node.blocks)
+        return "\n".join(map(stringify, node.blocks))
     if isinstance(node, (BulletList, OrderedList)):
         return "\n".join("\n".join(stringify(b) for b in item) for item in node.items)
     return ""

@@ -40,7 +40,7 @@ def test_unknown_format(tmp_path):
     done = run_cli("convert", str(SAMPLE), "-t", "markdwn", "-o", str(tmp_path / "x"))
     assert done.returncode == 1
     assert done.stderr.decode().strip() == (
-        "wenzhuan: error: unknown output format 'markdwn'; known: docx, epub, json, markdown (did you mean 'markdown'?)")
+        "wenzhuan: error: unknown output format 'markdwn'; known: bilingual, docx, epub, json, markdown (did you mean 'markdown'?)")
 
 
 def test_format_not_guessable_from_extension(tmp_path):
@@ -75,11 +75,10 @@ def test_unreadable_input(tmp_path):
     src.chmod(0)
     try:
         import os
-        if os.access(src, os.R_OK):  # root reads anything: use a directory instead
-            src = tmp_path
-            expected = "is a directory, not a file"
-        else:
-            expected = "permission denied"
+        if os.access(src, os.R_OK):  # root reads anything (and a folder is now a collection's input)
+            import pytest
+            pytest.skip("running as root: every file is readable")
+        expected = "permission denied"
         done = run_cli("convert", str(src), "-t", "md", "-o", str(tmp_path / "o.md"))
         assert done.returncode == 1
         assert expected in done.stderr.decode()

@@ -235,3 +235,16 @@ def test_openapi_document(server):
     assert set(doc["paths"]) == {"/v1/formats", "/v1/convert", "/v1/inspect"}
     enum = doc["paths"]["/v1/convert"]["post"]["parameters"][0]["schema"]["items"]["enum"]
     assert {"markdown", "json"} <= set(enum)
+
+
+def test_script_and_bilingual_options(server):
+    hant = httpx.post(server.url + "/v1/convert", params={"to": "md", "script": "hant", "front_matter": "false"},
+                      content="软件很好用。\n".encode())
+    assert hant.status_code == 200, hant.text
+    assert hant.text == "軟件很好用。\n"
+    both = httpx.post(server.url + "/v1/convert", data={"to": "markdown", "script": "bilingual"},
+                      params={"front_matter": "false"}, files={"file": ("a.txt", "软件很好用。\n".encode())})
+    assert both.status_code == 200, both.text
+    assert both.text == "软件很好用。\n\n軟件很好用。\n"
+    bad = httpx.post(server.url + "/v1/convert", params={"to": "md", "script": "klingon"}, content=b"x")
+    assert "unknown script target 'klingon'" in _problem(bad, 422)["detail"]

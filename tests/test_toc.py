@@ -119,7 +119,7 @@ def test_cli_transform_options(tmp_path):
     assert typo.stderr.decode().strip() == (f"wenzhuan: error: {src}: transform 'toc' has no option 'dept' "
                                             "(did you mean 'depth'?)")
     unknown = run_cli("convert", str(src), "-t", "md", "-o", "-", "--transform", "tok")
-    assert unknown.returncode == 1 and "unknown transform 'tok'; known: toc" in unknown.stderr.decode()
+    assert unknown.returncode == 1 and "unknown transform 'tok'; known: bilingual, script, toc" in unknown.stderr.decode()
 
 
 def test_transforms_listing():

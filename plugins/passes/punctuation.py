@@ -15,6 +15,7 @@ space is inserted or removed.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from wenzhuan.hookspecs import hookimpl
 from wenzhuan.model import Document, Para
@@ -32,7 +33,7 @@ _OPENERS = "“‘\"'(（「『《【〔〈[ "
 
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
 _CANDIDATE = re.compile(r"[,;:!?()]")
-_STRAY_SPACE = re.compile(f"[ \u3000\u00a0\t]+(?=[{_FW}])|(?<=[{_FW}])[ \u3000\u00a0\t]+")
+_SPACE_RUN = re.compile("[ \u3000\u00a0\t]+")
 _CJK = re.compile(f"[{HAN}{CJK_PUNCT}]")
 _PROTECTED = re.compile(
     r"[A-Za-z][A-Za-z0-9+.-]*://[^\s\u3000-\u303f\uff00-\uffef" + HAN + r"]*[^\s,;:!?.)\u3000-\u303f\uff00-\uffef" + HAN + "]"
@@ -40,32 +41,44 @@ _PROTECTED = re.compile(
     r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
 )
 _QUICK = re.compile(f"[,;:!?()]|[ \u3000\u00a0\t][{_FW}]|[{_FW}][ \u3000\u00a0\t]|^[{INDENT}]|[{INDENT}]$")
+_LEADING = re.compile(f"[{INDENT}]+")
+_TRAILING = re.compile(f"[{INDENT}]+$")
+
+# `_CJK_AT(s, i)` tests the one character at position i of s without slicing it out (the class
+# matches exactly one character). A negative position would be clamped to 0, so callers check i.
+_CJK_AT = _CJK.match
 
 
-def _cjk(ch: str) -> bool:
-    return bool(ch) and _CJK.match(ch) is not None
+def _touches(s: str, i: int) -> bool:
+    """Whether the character at i has Chinese right before or after it (no looking through)."""
+    return (i > 0 and _CJK_AT(s, i - 1) is not None) or _CJK_AT(s, i + 1) is not None
 
 
-def _left(s: str, i: int) -> str:
-    """The character before position i, looking through closing quotes and brackets."""
-    i -= 1
-    while i >= 0 and s[i] in _CLOSERS:
-        i -= 1
-    return s[i] if i >= 0 else ""
+def _stray_spaces(s: str) -> list[tuple[int, int]]:
+    """Spans of the runs of spaces that touch full-width punctuation on either side.
 
-
-def _right(s: str, i: int) -> str:
-    """The character after position i, looking through opening quotes and brackets."""
-    i += 1
+    The same spans as `[ \u3000\u00a0\t]+(?=[FW])|(?<=[FW])[ \u3000\u00a0\t]+` finds (a run matches
+    whole or not at all), but that pattern starts with a lookbehind, so the regex engine tries
+    both branches at every position; a plain run of spaces is found by a fast scan."""
     n = len(s)
-    while i < n and s[i] in _OPENERS:
-        i += 1
-    return s[i] if i < n else ""
+    return [m.span() for m in _SPACE_RUN.finditer(s)
+            if (m.end() < n and s[m.end()] in _FW) or (m.start() > 0 and s[m.start() - 1] in _FW)]
+
+
+def _trailing_indent(text: str) -> tuple[int, int] | None:
+    """The span of indentation at the end of `text` (what `_TRAILING.search` finds)."""
+    if text.endswith("\n"):  # `$` also matches before a final newline: keep the regex's answer
+        m = _TRAILING.search(text)
+        return (m.start(), m.end()) if m else None
+    # rstrip instead of the regex: the regex retries at every position of a long run of
+    # spaces that is not at the end, which is quadratic in the run's length
+    kept = len(text.rstrip(INDENT))
+    return (kept, len(text)) if kept < len(text) else None
 
 
 def convert(text: str, prev: str = "", nxt: str = "", *, line_start: bool = True,
             line_end: bool = True) -> tuple[str, list[tuple[int, int, str]]]:
-    """The corrected text and the edits made, as (start, end, replacement) in `text`.
+    """The corrected text and the edits made, as (start, end, replacement) in `text`, sorted.
 
     `prev`/`nxt` are the characters around `text` in its paragraph; `line_start`/`line_end` say
     whether `text` begins or ends a line (then indentation there is removed)."""
@@ -75,58 +88,77 @@ def convert(text: str, prev: str = "", nxt: str = "", *, line_start: bool = True
     off = len(prev)
     protected = [(m.start(), m.end()) for m in _PROTECTED.finditer(s)] if ("/" in s or "@" in s or "www." in s) else []
 
-    def is_protected(i: int) -> bool:
-        return any(a <= i < b for a, b in protected)
-
-    edits: dict[int, tuple[int, str]] = {}  # position in text -> (length, replacement)
+    edits: dict[int, str] = {}  # position in s -> the full-width replacement
     opens: list[int] = []
     pairs: list[tuple[int, int]] = []
+    closers, openers, cjk_at, n = _CLOSERS, _OPENERS, _CJK_AT, len(s)
     for m in _CANDIDATE.finditer(s, off, off + len(text)):
         i = m.start()
-        ch = s[i]
-        if protected and is_protected(i):
+        if protected and any(a <= i < b for a, b in protected):
             continue
+        ch = s[i]
         if ch == "(":
             opens.append(i)
         elif ch == ")":
             if opens:
                 pairs.append((opens.pop(), i))
-            elif _cjk(s[i - 1:i]) or _cjk(s[i + 1:i + 2]):
-                edits[i - off] = (1, "）")
-        elif _cjk(_left(s, i)) or _cjk(_right(s, i)):
-            edits[i - off] = (1, FULL[ch])
+            elif _touches(s, i):
+                edits[i] = "）"
+        else:
+            # what the mark touches, looking through closers to the left and openers to the right
+            j = i - 1
+            while j >= 0 and s[j] in closers:
+                j -= 1
+            if j >= 0 and cjk_at(s, j) is not None:
+                edits[i] = FULL[ch]
+                continue
+            j = i + 1
+            while j < n and s[j] in openers:
+                j += 1
+            if j < n and cjk_at(s, j) is not None:
+                edits[i] = FULL[ch]
     for i in opens:  # unpaired opening parentheses
-        if _cjk(s[i - 1:i]) or _cjk(s[i + 1:i + 2]):
-            edits[i - off] = (1, "（")
+        if _touches(s, i):
+            edits[i] = "（"
     for a, b in pairs:
-        if _ASCII_ALNUM.match(s[a - 1:a]) and not _CJK.search(s, a, b):
+        if a > 0 and _ASCII_ALNUM.match(s, a - 1) and not _CJK.search(s, a, b):
             continue  # f(x), v2(2020): notation glued to Latin, not Chinese parentheses
-        if _cjk(s[a - 1:a]) or _cjk(s[a + 1:a + 2]) or _cjk(s[b - 1:b]) or _cjk(s[b + 1:b + 2]):
-            edits[a - off] = (1, "（")
-            edits[b - off] = (1, "）")
-    if not edits and not _STRAY_SPACE.search(s) and not (line_start or line_end):
+        if _touches(s, a) or _touches(s, b):
+            edits[a] = "（"
+            edits[b] = "）"
+    spaced = _SPACE_RUN.search(s) is not None
+    if not edits and not (line_start or line_end) and not (spaced and _stray_spaces(s)):
         return text, []
-    # apply the punctuation edits, then find spaces made stray by them
-    chars = list(text)
-    for pos, (_, rep) in edits.items():
-        chars[pos] = rep
-    fixed = "".join(chars)
-    full = prev + fixed + nxt
-    spaces = [(m.start() - off, m.end() - off) for m in _STRAY_SPACE.finditer(full)
-              if m.start() >= off and m.end() <= off + len(fixed)]
-    if line_start:
-        m = re.match(f"[{INDENT}]+", fixed)
-        if m:
-            spaces.append((0, m.end()))
-    if line_end:
-        m = re.search(f"[{INDENT}]+$", fixed)
-        if m:
-            spaces.append((m.start(), m.end()))
-    out_edits = [(pos, pos + 1, rep) for pos, (_, rep) in sorted(edits.items())]
-    removed = _merge(spaces)
-    out_edits.extend((a, b, "") for a, b in removed)
-    if not out_edits:
-        return text, []
+    # apply the punctuation edits (one character for one, so positions stay), then find the
+    # spaces made stray by them
+    punct = sorted(edits.items())
+    if punct:
+        parts = []
+        last = off
+        for i, rep in punct:
+            parts.append(s[last:i])
+            parts.append(rep)
+            last = i + 1
+        parts.append(s[last:off + len(text)])
+        fixed = "".join(parts)
+    else:
+        fixed = text
+    spaces = []
+    if spaced:  # else there is nothing to remove
+        end = off + len(fixed)
+        spaces = [(a - off, b - off) for a, b in _stray_spaces(prev + fixed + nxt) if a >= off and b <= end]
+        if line_start:
+            m = _LEADING.match(fixed)
+            if m:
+                spaces.append((0, m.end()))
+        if line_end:
+            span = _trailing_indent(fixed)
+            if span:
+                spaces.append(span)
+    out_edits = [(i - off, i - off + 1, rep) for i, rep in punct]
+    if not spaces:
+        return (fixed, out_edits) if out_edits else (text, [])
+    out_edits.extend((a, b, "") for a, b in _merge(spaces))
     out_edits.sort()
     result = []
     last = 0
@@ -163,15 +195,18 @@ class PunctuationPass(Pass):
     description = "full-width punctuation in Chinese text; indentation and stray spaces removed"
 
     def run(self, doc: Document, ctx: PassContext) -> Document:
+        change = ctx.change
+
         def make(index: int):
             line = ctx.line_of(index)
+            block = index + 1
 
             def fix(text: str, prev: str, nxt: str) -> str:
                 new, edits = convert(text, prev, nxt, line_start=prev in ("", "\n"),
                                      line_end=nxt in ("", "\n"))
-                for a, b, kind in _clusters(text, edits):
-                    ctx.change(kind, snippet(text, a, b), _apply(text, edits, a, b),
-                               line=line, block=index + 1)
+                if edits:
+                    for kind, before, after in _described(text, edits):
+                        change(kind, before, after, line=line, block=block)
                 return new
 
             return fix
@@ -179,36 +214,38 @@ class PunctuationPass(Pass):
         return rewrite_document(doc, make)
 
 
-def _clusters(text: str, edits, radius: int = 4):
-    """Edits close together, reported as one change: (start, end, kind)."""
-    groups: list[list] = []
-    for a, b, rep in edits:
-        if groups and a - groups[-1][-1][1] <= 2:
-            groups[-1].append((a, b, rep))
-        else:
-            groups.append([(a, b, rep)])
-    for group in groups:
-        a, b = group[0][0], group[-1][1]
-        if any(rep for _, _, rep in group):
-            kind = "punctuation"
-        elif a == 0 or b == len(text):
-            kind = "indentation"
-        else:
-            kind = "spacing"
-        yield a, b, kind
-
-
-def _apply(text: str, edits, a: int, b: int, radius: int = 4) -> str:
-    """The window `snippet(text, a, b)` shows, with the edits inside it made."""
-    lo, hi = max(0, a - radius), b + radius
-    out, last = [], lo
-    for x, y, rep in edits:
-        if x >= lo and y <= hi:
-            out.append(text[last:x])
-            out.append(rep)
-            last = y
-    out.append(text[last:hi])
-    return "".join(out)
+def _described(text: str, edits: list[tuple[int, int, str]], radius: int = 4) -> list[tuple[str, str, str]]:
+    """One (kind, before, after) per cluster of edits close together (at most two characters
+    apart): the window `snippet(text, a, b)` shows around the cluster, before and with the
+    edits inside it made. `edits` are sorted by start."""
+    out = []
+    starts = [a for a, _, _ in edits]
+    n = len(edits)
+    i = 0
+    while i < n:
+        a, b, rep = edits[i]
+        punct = bool(rep)
+        i += 1
+        while i < n and starts[i] - b <= 2:
+            _, b, rep = edits[i]
+            punct = punct or bool(rep)
+            i += 1
+        kind = "punctuation" if punct else "indentation" if a == 0 or b == len(text) else "spacing"
+        lo, hi = max(0, a - radius), b + radius
+        # only the edits starting inside the window can lie inside it: find them by bisection,
+        # not by scanning all edits for every cluster (quadratic on long paragraphs)
+        parts, last = [], lo
+        for k in range(bisect_left(starts, lo), n):
+            x, y, rep = edits[k]
+            if x > hi:
+                break
+            if y <= hi:
+                parts.append(text[last:x])
+                parts.append(rep)
+                last = y
+        parts.append(text[last:hi])
+        out.append((kind, snippet(text, a, b, radius), "".join(parts)))
+    return out
 
 
 @hookimpl

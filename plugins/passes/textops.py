@@ -30,6 +30,13 @@ def _flat(nodes, out: list) -> None:
 
 
 def rewrite_inlines(content: tuple, fn: TextFn) -> tuple:
+    if len(content) == 1 and type(content[0]) is Text:
+        # the common case, a paragraph of plain text: no neighbours to find, nothing to merge
+        text = content[0].text
+        new = fn(text, "", "")
+        if new == text:
+            return content
+        return (Text(new),) if new else ()
     parts: list[str] = []
     _flat(content, parts)
     flat = "".join(parts)
@@ -71,7 +78,11 @@ def rewrite_block(block, fn: TextFn):
     """`block` with `fn` applied to every text run in it (code is left alone)."""
     if isinstance(block, (Para, Heading)):
         content = rewrite_inlines(block.content, fn)
-        return block if content is block.content else dataclasses.replace(block, content=content)
+        if content is block.content:
+            return block
+        if type(block) is Para:  # what dataclasses.replace does, without its generic overhead
+            return Para(content, block.attr)
+        return dataclasses.replace(block, content=content)
     if isinstance(block, _CONTAINERS):
         inner = tuple(rewrite_block(b, fn) for b in block.blocks)
         return block if inner == block.blocks else dataclasses.replace(block, blocks=inner)

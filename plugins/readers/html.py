@@ -26,7 +26,7 @@ from wenzhuan.model import (
     Attr, BlockQuote, BulletList, Code, CodeBlock, Document, Emph, Heading, LineBreak, Link, Metadata,
     OrderedList, Para, Span, Strong, Text, ThematicBreak,
 )
-from wenzhuan.plugins.hanzi import display_width
+from wenzhuan.plugins.hanzi import is_wide
 from wenzhuan.registry import ReadContext, Reader
 from wenzhuan.walk import merge_text
 
@@ -214,7 +214,7 @@ def _flat(nodes, out: list) -> None:
 
 
 def _wide(ch: str) -> bool:
-    return bool(ch) and display_width(ch) == 2
+    return is_wide(ch)
 
 
 def finish(nodes: Iterable) -> tuple:

@@ -20,7 +20,7 @@ from collections import Counter
 
 from wenzhuan.hookspecs import hookimpl
 from wenzhuan.model import Document, Para, Text
-from wenzhuan.plugins.hanzi import INDENT, SENTENCE_END, display_width
+from wenzhuan.plugins.hanzi import INDENT, SENTENCE_END, display_width, is_wide
 from wenzhuan.registry import ReadContext, Reader
 
 _STRIP = INDENT + "\r\f\v"
@@ -70,7 +70,7 @@ def detect_wrap(lines: list[str]) -> Wrap | None:
 def joiner(before: str, after: str) -> str:
     """What goes between the end of one wrapped line and the start of the next."""
     a, b = before[-1:], after[:1]
-    if not a or not b or display_width(a) == 2 or display_width(b) == 2:
+    if not a or not b or is_wide(a) or is_wide(b):
         return ""  # Han text (or full-width punctuation) runs on with nothing between
     if a == "-" and before[-2:-1].isalpha():
         return ""  # a hyphenated word broken at the line end

@@ -1,7 +1,7 @@
 """DOCX writing time: per article, for 1,000 generated articles (as 1,000 files and as one
 collection), side by side with `pandoc -f markdown -t docx` per file when pandoc is installed.
 
-    .venv/bin/python benchmarks/docx.py [--count 1000] [--pandoc-files 30]
+    .venv/bin/python benchmarks/docx_writer.py [--count 1000] [--pandoc-files 30]
 
 Articles are generated (deterministic, about 2,000 characters of Chinese each: a heading, ten
 paragraphs with emphasis and a link, a bulleted and a numbered list, a quote). pandoc gets the
@@ -20,10 +20,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-
-# Run as a script, this folder comes first on sys.path and this file would shadow python-docx.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 
 from wenzhuan.manager import PluginHost
 from wenzhuan.model import (

@@ -1,0 +1,156 @@
+"""Script conversion throughput: wenzhuan against the OpenCC binding called directly.
+
+    .venv/bin/python benchmarks/script.py [--mb 5] [--repeat 3]
+
+Generates about 5 MB of Simplified Chinese paragraphs (seeded, from the repository's samples and,
+when present, OpenCC's test texts in ../shared), its Traditional version for t2s, and measures
+for s2t, s2twp and t2s (MB of UTF-8 input per CPU second, best of --repeat):
+
+- `binding`: `opencc.OpenCC(config).convert(text)` on the whole text, in process;
+- `script (in-process)`: `wenzhuan.script.convert_stream`, the loop behind `wenzhuan script`
+  (1 MB chunks cut at line ends, decode, convert, encode);
+- `document`: the `script` transform on a document of one paragraph per line, already read (the
+  conversion, not reading or writing); `document, formatted`: the same with bold or a link inside
+  half the paragraphs, whose phrases are converted across the boundaries;
+- `wenzhuan script` (CLI): the command in a subprocess on a file, against a subprocess that reads
+  the file, calls the binding and writes the result; both include Python's start-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "opencc-cases"
+
+
+def sentences() -> list[str]:
+    pool: list[str] = []
+    for path in sorted((ROOT / "samples").glob("*")):
+        if path.suffix in (".txt", ".md"):
+            pool += [s for s in path.read_text(encoding="utf-8").splitlines() if len(s) > 8 and not s.startswith(("#", "-", "---"))]
+    golden = SHARED / "golden" / "input" / "us_constitution_zhs.txt"
+    if golden.exists():
+        pool += [s for s in golden.read_text(encoding="utf-8").splitlines() if len(s) > 8]
+    cases = SHARED / "cases.json"
+    if cases.exists():
+        pool += [c["input"] for c in json.loads(cases.read_text(encoding="utf-8"))
+                 if c["config"].startswith("s2")]
+    return pool
+
+
+def generate(mb: float, seed: int = 7) -> str:
+    rng = random.Random(seed)
+    pool = sentences()
+    out, size, goal = [], 0, int(mb * 1024 * 1024)
+    while size < goal:
+        para = "".join(rng.choice(pool) for _ in range(rng.randint(1, 4)))
+        out.append(para)
+        size += len(para.encode("utf-8")) + 1
+    return "\n".join(out) + "\n"
+
+
+def best(fn, repeat: int) -> float:
+    """Best CPU time (this process's and its children's) of `repeat` runs: the machine is shared,
+    and wall-clock time would measure the neighbours too."""
+    import resource
+
+    times = []
+    for _ in range(repeat):
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t = time.process_time()
+        fn()
+        own = time.process_time() - t
+        kids2 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        times.append(own + (kids2.ru_utime - kids.ru_utime) + (kids2.ru_stime - kids.ru_stime))
+    return min(times)
+
+
+def document_of(text: str, formatted: bool = True):
+    from wenzhuan.model import Document, Link, Para, Strong, Text
+
+    blocks = []
+    for i, line in enumerate(text.splitlines()):
+        if formatted and i % 2 and len(line) > 12:  # half the paragraphs have inline formatting across phrases
+            a, b = len(line) // 3, len(line) // 2
+            inner = Strong((Text(line[a:b]),)) if i % 4 == 1 else Link((Text(line[a:b]),), "https://example.com")
+            blocks.append(Para((Text(line[:a]), inner, Text(line[b:]))))
+        else:
+            blocks.append(Para((Text(line),)))
+    return Document(blocks=tuple(blocks))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--mb", type=float, default=5.0)
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+
+    import opencc
+
+    from wenzhuan.manager import PluginHost
+    from wenzhuan.script import TextConverter, convert_document, convert_stream, engine_lookup
+
+    lookup = engine_lookup(PluginHost(entry_points=False).catalog)
+    hans = generate(args.mb)
+    hant = opencc.OpenCC("s2t").convert(hans)
+    print(f"input: {len(hans.encode()) / 1048576:.2f} MB Simplified, {hans.count(chr(10))} lines; "
+          f"best of {args.repeat}; OpenCC {getattr(opencc, '__version__', '?')}, Python {sys.version.split()[0]}")
+    env = dict(os.environ, WENZHUAN_LOAD_PLUGINS="")
+    wenzhuan = [sys.executable, "-m", "wenzhuan"]
+    rows = []
+    t_start = best(lambda: subprocess.run(wenzhuan + ["script", "s2t"], input=b"", check=True, env=env,
+                                          capture_output=True), args.repeat)
+    with tempfile.TemporaryDirectory() as tmp:
+        for config, text in (("s2t", hans), ("s2twp", hans), ("t2s", hant)):
+            data = text.encode("utf-8")
+            mb = len(data) / 1048576
+            direct = opencc.OpenCC(config).convert
+            direct(text[:1000])
+            t_direct = best(lambda: direct(text), args.repeat)
+            conv = TextConverter([lookup(config)])
+            expected = direct(text).encode("utf-8")
+            out = io.BytesIO()
+            convert_stream(io.BytesIO(data), out, conv)
+            assert out.getvalue() == expected
+            t_stream = best(lambda: convert_stream(io.BytesIO(data), io.BytesIO(), conv), args.repeat)
+            doc = document_of(text, formatted=False)
+            t_doc = best(lambda: convert_document(doc, config, lookup), args.repeat)
+            fdoc = document_of(text)
+            t_fdoc = best(lambda: convert_document(fdoc, config, lookup), args.repeat)
+
+            src = Path(tmp) / f"{config}.txt"
+            src.write_bytes(data)
+            dst = Path(tmp) / f"{config}.out"
+            cli = wenzhuan + ["script", config, str(src), "-o", str(dst), "--force"]
+            t_cli = best(lambda: subprocess.run(cli, check=True, env=env), args.repeat)
+            assert dst.read_bytes() == expected
+            bare = [sys.executable, "-c", "import opencc,sys; d=open(sys.argv[1],encoding='utf-8').read(); "
+                    "open(sys.argv[2],'w',encoding='utf-8',newline='').write(opencc.OpenCC(sys.argv[3]).convert(d))",
+                    str(src), str(dst), config]
+            t_bare = best(lambda: subprocess.run(bare, check=True), args.repeat)
+            rows.append((config, mb / t_direct, mb / t_stream, mb / t_doc, mb / t_fdoc, mb / t_bare, mb / t_cli,
+                         mb / max(t_cli - t_start, 1e-9)))
+
+    head = ("config", "binding", "script in-process", "document", "document, formatted", "binding as a command",
+            "`wenzhuan script`", "`wenzhuan script` less start-up")
+    print("| " + " | ".join(head) + " |")
+    print("|" + " --- |" * len(head))
+    for config, d, s, doc, fdoc, bare, cli, net in rows:
+        print(f"| {config} | {d:.1f} | {s:.1f} ({s / d:.0%}) | {doc:.1f} ({doc / d:.0%}) | {fdoc:.1f} ({fdoc / d:.0%}) "
+              f"| {bare:.1f} | {cli:.1f} ({cli / bare:.0%}) | {net:.1f} ({net / d:.0%}) |")
+    print(f"(MB/s of UTF-8 input, CPU time; percentages against the binding in the same setting; "
+          f"`wenzhuan script` start-up on empty input: {t_start * 1000:.0f} ms CPU)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,931 @@
+"""Batch conversion: folders of articles, in parallel, with progress, resumable.
+
+A thin shell over `wenzhuan.pipeline`: every file takes the one path (load → transforms →
+render → write_atomic); this module only decides which files, where their outputs go, which are
+already done, and runs them in worker processes.
+
+- `plan_batch(...)` walks the inputs (folders recursively, hidden files and folders skipped),
+  mirrors each folder's structure under the output folder, and names outputs after the inputs
+  (never after titles), sanitized by `safe_name`.
+- `run_batch(...)` converts what is not up to date, `jobs` files at a time in worker processes
+  that each load the plugins once; one failing file never stops the others (unless
+  `fail_fast`), and every result goes to `on_result` as it comes in.
+- Resuming: `.wenzhuan-batch.jsonl` in the output folder (see `Journal`) records, per output,
+  the input's size and mtime, the options fingerprint and the output's own size and mtime. An
+  output whose input, options and bytes are unchanged since then is skipped; anything else is
+  converted again. Outputs are written atomically, so an interrupted run leaves each output
+  complete or absent, and the next run finishes the rest.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import json
+import multiprocessing
+import os
+import re
+import select
+import signal
+import sys
+import threading
+import time
+import unicodedata
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+from . import __version__
+from .errors import OptionError, OutputError, WenzhuanError
+from .manager import default_host
+from .pipeline import DEFAULT_MAX_INPUT, Source, apply_transforms, check_output, load, render, write_atomic
+from .registry import Catalog, Writer, resolve_options
+
+JOURNAL_NAME = ".wenzhuan-batch.jsonl"
+REPORT_VERSION = 1
+
+# ------------------------------------------------------------------------------ settings
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that decides the bytes of an output. Picklable: handed to every worker once."""
+
+    formats: tuple[str, ...]
+    writer_options: Mapping[str, Any] = field(default_factory=dict)
+    from_format: str | None = None
+    encoding: str | None = None
+    skip_passes: tuple[str, ...] = ()
+    transforms: tuple[str, ...] = ()
+    transform_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    reader_options: Mapping[str, Any] = field(default_factory=dict)
+    max_size: int | None = DEFAULT_MAX_INPUT
+
+
+def options_for(writer: Writer, given: Mapping[str, Any], writers: Sequence[Writer]) -> dict[str, Any]:
+    """The subset of `given` writer options that `writer` declares.
+
+    With one writer every option goes to it (so an unknown one is reported by `resolve_options`);
+    with several, each gets the options it declares, and an option none declares is an error.
+    """
+    if len(writers) <= 1:
+        return dict(given)
+    declared = {o.name for o in writer.options}
+    everyone = {o.name for w in writers for o in w.options}
+    unknown = [k for k in given if k.replace("-", "_") not in everyone]
+    if unknown:
+        names = ", ".join(w.name for w in writers)
+        raise OptionError(f"no format of {names} has an option {unknown[0]!r}",
+                          hint="see `wenzhuan formats FORMAT` for each format's options")
+    return {k: v for k, v in given.items() if k.replace("-", "_") in declared}
+
+
+def fingerprint(settings: Settings, writer: Writer, catalog: Catalog) -> str:
+    """A short hash of everything that makes an output what it is: wenzhuan's version, the
+    writer and who provides it (name, distribution, version), its resolved options (files named
+    by path options by their content), reading, passes and transforms."""
+    given = options_for(writer, settings.writer_options, [catalog.writer(f) for f in settings.formats])
+    opts = resolve_options(writer.options, given, owner=f"format {writer.name!r}")
+    provider = catalog.provider("writer", writer.name)
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, os.PathLike):
+            path = Path(value)
+            digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+            return {"path": str(path), "sha256": digest}
+        return value if isinstance(value, (str, int, float, bool, type(None))) else repr(value)
+
+    state = {
+        "wenzhuan": __version__,
+        "writer": [writer.name, provider.plugin if provider else None,
+                   provider.distribution if provider else None, provider.version if provider else None],
+        "options": {k: plain(v) for k, v in sorted(opts.items())},
+        "from": settings.from_format, "encoding": settings.encoding,
+        "skip_passes": sorted(settings.skip_passes),
+        "passes": [p.name for p in catalog.passes],
+        "transforms": list(settings.transforms),
+        "transform_options": {k: {kk: plain(vv) for kk, vv in sorted(v.items())}
+                              for k, v in sorted(settings.transform_options.items())},
+        "reader_options": {k: plain(v) for k, v in sorted(settings.reader_options.items())},
+    }
+    blob = json.dumps(state, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")
+    return hashlib.sha256(blob).hexdigest()[:16]
+
+
+# ------------------------------------------------------------------------- inputs, names
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_NATURAL = re.compile(r"(\d+)")
+
+
+def safe_name(part: str) -> str:
+    """One path component made safe for an output name: no control characters (they become
+    `_`), no separators, never `.`, `..` or empty, NFC-normalized, at most 200 UTF-8 bytes."""
+    part = unicodedata.normalize("NFC", part)
+    part = _CONTROL.sub("_", part).replace("/", "_").replace("\\", "_").strip()
+    if part in ("", ".", ".."):
+        part = "_" if not part else part.replace(".", "_")
+    while len(part.encode("utf-8")) > 200:
+        part = part[:-1]
+    return part
+
+
+def natural_key(path: str) -> list:
+    """Sort `2.txt` before `10.txt`: digit runs compare as numbers."""
+    return [int(t) if t.isdigit() else t.casefold() for t in _NATURAL.split(path)]
+
+
+def default_patterns(catalog: Catalog) -> tuple[str, ...]:
+    """`*.EXT` for every extension a registered reader claims."""
+    exts = sorted({e.lower().lstrip(".") for r in catalog.readers.values() for e in r.extensions})
+    return tuple(f"*.{e}" for e in exts)
+
+
+def matches(rel: str, patterns: Sequence[str]) -> bool:
+    """Does the relative path (or its file name) match one of the glob patterns? Case-insensitive."""
+    name = rel.rsplit("/", 1)[-1].lower()
+    low = rel.lower()
+    return any(fnmatch.fnmatchcase(name, p.lower()) or fnmatch.fnmatchcase(low, p.lower()) for p in patterns)
+
+
+def walk_folder(folder: Path, patterns: Sequence[str], exclude: Iterable[Path] = ()) -> list[tuple[Path, str]]:
+    """Files under `folder` matching `patterns`, as (path, posix path relative to `folder`), in
+    natural order. Hidden files and folders (a leading `.`) are skipped, symbolic links to
+    folders are not followed, and folders in `exclude` (the output folder) are left out."""
+    excluded = set()
+    for e in exclude:
+        try:
+            excluded.add(e.resolve())
+        except OSError:
+            pass
+    found: list[tuple[Path, str]] = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        here = Path(dirpath)
+        dirnames[:] = [d for d in dirnames if not d.startswith(".") and (here / d).resolve() not in excluded]
+        for name in filenames:
+            if name.startswith("."):
+                continue
+            path = here / name
+            rel = path.relative_to(folder).as_posix()
+            if matches(rel, patterns) and path.is_file():
+                found.append((path, rel))
+    found.sort(key=lambda pr: natural_key(pr[1]))
+    return found
+
+
+def expand_inputs(inputs: Sequence[str], patterns: Sequence[str], exclude: Iterable[Path] = ()
+                  ) -> list[tuple[str, str]]:
+    """Inputs as (path to read, path relative to the output folder): a file keeps its name, the
+    files of a folder keep their path below it. A folder with no matching file is an error."""
+    out: list[tuple[str, str]] = []
+    for name in inputs:
+        path = Path(name)
+        if name != "-" and path.is_dir():
+            files = walk_folder(path, patterns, exclude)
+            if not files:
+                raise WenzhuanError(f"no files matching {' '.join(patterns)} in it", path=name,
+                                    hint="choose other files with --glob PATTERN")
+            out.extend((str(p), rel) for p, rel in files)
+        else:
+            out.append((name, path.name))
+    return out
+
+
+@dataclass(frozen=True)
+class Job:
+    """One input and the outputs to make of it: ((format, output path), ...)."""
+
+    input: str
+    outputs: tuple[tuple[str, str], ...]
+    root: str = "."
+
+
+def output_path(rel: str, outdir: Path, writer: Writer) -> Path:
+    """OUTDIR/REL with REL's folders and stem sanitized and the format's extension."""
+    parts = [safe_name(p) for p in rel.split("/") if p not in ("",)]
+    stem = Path(parts[-1]).stem if parts else "_"
+    parts[-1] = safe_name(stem) + "." + writer.extensions[0]
+    return outdir.joinpath(*parts)
+
+
+@dataclass
+class Plan:
+    jobs: list[Job]
+    clashes: list["FileResult"]
+
+
+def plan_batch(inputs: Sequence[str], outdir: Path, writers: Sequence[Writer],
+               patterns: Sequence[str]) -> Plan:
+    """Jobs for every input file; inputs whose output names clash with an earlier one's fail."""
+    pairs = expand_inputs(inputs, patterns, exclude=[outdir])
+    jobs: list[Job] = []
+    clashes: list[FileResult] = []
+    taken: dict[str, str] = {}
+    for src, rel in pairs:
+        outs = tuple((w.name, str(output_path(rel, outdir, w))) for w in writers)
+        clash = next((o for _, o in outs if o in taken), None)
+        if clash is not None:
+            clashes.append(FileResult(src, dict(outs), "failed", error=(
+                f"its output {clash} is also the output of {taken[clash]}; "
+                f"convert one of them separately")))
+            continue
+        for _, o in outs:
+            taken[o] = src
+        jobs.append(Job(src, outs, str(outdir)))
+    return Plan(jobs, clashes)
+
+
+# ------------------------------------------------------------------------------ results
+
+
+@dataclass
+class FileResult:
+    """What became of one input. `status` is converted, skipped (up to date) or failed."""
+
+    input: str
+    outputs: dict[str, str]
+    status: str
+    seconds: float = 0.0
+    changes: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    unrepaired: int = 0
+    error: str | None = None
+    up_to_date: list[str] = field(default_factory=list)  # outputs of this input skipped as up to date
+    input_stat: tuple[int, int] | None = None  # (size, mtime_ns) when it was read
+    output_stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # output → (size, mtime_ns)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"input": self.input, "outputs": self.outputs, "up_to_date": self.up_to_date,
+                "status": self.status,
+                "seconds": round(self.seconds, 4), "changes": self.changes,
+                "warnings": self.warnings, "unrepaired": self.unrepaired, "error": self.error}
+
+
+def _stat(path: str | Path) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_size, st.st_mtime_ns
+
+
+def _cause(exc: WenzhuanError) -> str:
+    return f"{exc.message} ({exc.hint})" if exc.hint else exc.message
+
+
+def convert_one(job: Job, settings: Settings) -> FileResult:
+    """Convert one input to each of its outputs from one normalization. All outputs are rendered
+    before any is written, so a failing writer leaves none of them behind. Never raises a
+    `WenzhuanError`: the failure is the result."""
+    start = time.perf_counter()
+    catalog = default_host().catalog
+    result = FileResult(job.input, {f: o for f, o in job.outputs}, "failed")
+    try:
+        result.input_stat = _stat(job.input) if job.input != "-" else None
+        source = Source.from_path(job.input, max_size=settings.max_size)
+        loaded = load(source, host=default_host(), encoding=settings.encoding,
+                      from_format=settings.from_format, skip_passes=settings.skip_passes,
+                      reader_options=settings.reader_options)
+        report = loaded.report
+        doc = apply_transforms(loaded.document, settings.transforms, report,
+                               options=settings.transform_options)
+        writers = [catalog.writer(f) for f in settings.formats]
+        rendered = []
+        for fmt, out in job.outputs:
+            writer = catalog.writer(fmt)
+            data = render(doc, writer, options_for(writer, settings.writer_options, writers), report,
+                          catalog=catalog)
+            rendered.append((Path(out), data))
+        root = Path(job.root).resolve()
+        for out, data in rendered:
+            try:
+                out.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise OutputError(f"cannot make its folder: {exc.strerror or exc}", path=str(out)) from None
+            if not out.parent.resolve().is_relative_to(root):
+                raise OutputError("its folder leads outside the output folder (a symbolic link); "
+                                  "refusing to write through it", path=str(out))
+            check_output(out, [Path(job.input)], force=True)  # existing outputs were vetted by the runner
+            # No fsync per file: the rename still makes each output complete or absent for every
+            # process (a kill cannot cut one short); after a power cut the journal's size and
+            # mtime check finds any output the OS had not written yet, and converts it again.
+            write_atomic(out, data, sync=False)
+            result.output_stats[str(out)] = _stat(out)
+        result.status = "converted"
+        result.changes = report.counts()
+        result.warnings = [w.describe() for w in report.warnings]
+        result.unrepaired = len(report.unrepaired)
+    except WenzhuanError as exc:
+        # the cause alone when it is about the input itself, else with the path it names (an output)
+        result.error = _cause(exc) if exc.path in (None, job.input) else str(exc)
+    except (MemoryError, RecursionError) as exc:
+        result.error = f"ran out of {'memory' if isinstance(exc, MemoryError) else 'stack'} converting it"
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+# ------------------------------------------------------------------------------ journal
+
+
+class Journal:
+    """`.wenzhuan-batch.jsonl` in the output folder: what this runner made there.
+
+    One JSON object per line, appended as work starts (`"state": "started"`) and ends
+    (`"state": "done"`), compacted at the end of a run; a line cut short by a kill is ignored.
+    An output is ours (overwritable without --force) when any line names it, and up to date
+    when its last line is `done` with the same input, input size and mtime, options fingerprint,
+    and the output's size and mtime are still the ones recorded.
+    """
+
+    def __init__(self, outdir: Path):
+        self.outdir = outdir
+        self.path = outdir / JOURNAL_NAME
+        self.entries: dict[str, dict] = {}
+        self._fh = None
+
+    def open(self) -> "Journal":
+        try:
+            self.outdir.mkdir(parents=True, exist_ok=True)
+            if self.path.exists():
+                with open(self.path, "rb") as fh:
+                    for line in fh:
+                        try:
+                            entry = json.loads(line)
+                            self.entries[entry["output"]] = entry
+                        except (ValueError, KeyError, TypeError):
+                            continue  # a line cut short by a kill
+            self._fh = open(self.path, "a", encoding="utf-8")
+        except FileExistsError:
+            raise OutputError("is a file, not a folder", path=str(self.outdir),
+                              hint="give a folder with -o DIR/, or one output file without the /") from None
+        except OSError as exc:
+            raise OutputError(f"cannot write in it: {exc.strerror or exc}", path=str(self.outdir)) from None
+        try:
+            import fcntl
+            fcntl.flock(self._fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except ImportError:  # pragma: no cover - not POSIX
+            pass
+        except OSError:
+            self._fh.close()
+            raise OutputError("another wenzhuan batch is writing into this folder", path=str(self.outdir),
+                              hint="wait for it to finish") from None
+        return self
+
+    def key(self, output: str | Path) -> str:
+        return Path(output).relative_to(self.outdir).as_posix()
+
+    def owns(self, output: str) -> bool:
+        return self.key(output) in self.entries
+
+    def up_to_date(self, output: str, source: str, fp: str) -> bool:
+        entry = self.entries.get(self.key(output))
+        if not entry or entry.get("state") != "done" or entry.get("fingerprint") != fp:
+            return False
+        try:
+            in_size, in_mtime = _stat(source)
+            out_size, out_mtime = _stat(output)
+        except OSError:
+            return False
+        return (entry.get("input") == str(Path(source).resolve())
+                and [in_size, in_mtime] == entry.get("input_stat")
+                and [out_size, out_mtime] == entry.get("output_stat")
+                and out_mtime >= in_mtime)
+
+    def _append(self, entries: Iterable[dict]) -> None:
+        lines = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries)
+        if lines:
+            self._fh.write(lines)
+            self._fh.flush()
+
+    def started(self, jobs: Iterable[Job], fps: Mapping[str, str]) -> None:
+        entries = []
+        for job in jobs:
+            for fmt, out in job.outputs:
+                entry = {"output": self.key(out), "state": "started", "format": fmt,
+                         "input": str(Path(job.input).resolve()), "fingerprint": fps[fmt]}
+                self.entries.setdefault(entry["output"], entry)  # keep a done entry until redone
+                entries.append(entry)
+        self._append(entries)
+
+    def done(self, result: FileResult, fps: Mapping[str, str]) -> None:
+        entries = []
+        for fmt, out in result.outputs.items():
+            if out not in result.output_stats:
+                continue
+            entry = {"output": self.key(out), "state": "done", "format": fmt,
+                     "input": str(Path(result.input).resolve()), "fingerprint": fps[fmt],
+                     "input_stat": list(result.input_stat or ()),
+                     "output_stat": list(result.output_stats[out])}
+            self.entries[entry["output"]] = entry
+            entries.append(entry)
+        self._append(entries)
+
+    def close(self) -> None:
+        """Compact to one line per output (atomically), then release the lock."""
+        if self._fh is None:
+            return
+        try:
+            data = "".join(json.dumps(e, ensure_ascii=False) + "\n"
+                           for _, e in sorted(self.entries.items())).encode("utf-8")
+            write_atomic(self.path, data)
+        except WenzhuanError:
+            pass  # the appended journal is still valid
+        finally:
+            self._fh.close()
+            self._fh = None
+
+
+def remove_stale_parts(jobs: Iterable[Job]) -> int:
+    """Delete temporary files (`.NAME.*.part`) that a killed run left beside our outputs."""
+    removed = 0
+    by_folder: dict[Path, set[str]] = {}
+    for job in jobs:
+        for _, out in job.outputs:
+            p = Path(out)
+            by_folder.setdefault(p.parent, set()).add(p.name)
+    for folder, names in by_folder.items():
+        try:
+            entries = os.listdir(folder)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.startswith(".") and entry.endswith(".part"):
+                base = entry[1:-5].rsplit(".", 1)[0]
+                if base in names:
+                    try:
+                        os.unlink(folder / entry)
+                        removed += 1
+                    except OSError:
+                        pass
+    return removed
+
+
+# ------------------------------------------------------------------------------- workers
+
+_SETTINGS: Settings | None = None
+_IN_JOB = False
+
+
+class _Terminated(BaseException):
+    """Raised in a worker by SIGTERM during a job, so write_atomic removes its temporary file."""
+
+
+def _on_term(signum, frame):  # noqa: ARG001
+    if _IN_JOB:
+        raise _Terminated()
+    os._exit(128 + signum)
+
+
+def _init_worker(settings: Settings, main_pid: int) -> None:
+    """Runs once in each worker: ignore Ctrl-C (the main process decides), stop cleanly on
+    SIGTERM or when the main process dies (even by SIGKILL), and load the plugins once."""
+    global _SETTINGS
+    _SETTINGS = settings
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _on_term)
+    threading.Thread(target=_watch, args=(main_pid,), name="wenzhuan-watchdog", daemon=True).start()
+    default_host().catalog  # noqa: B018 - load plugins now, once
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+    except FileNotFoundError:
+        return False
+    except (OSError, IndexError):
+        try:
+            os.kill(pid, 0)
+            return True
+        except ProcessLookupError:
+            return False
+        except OSError:
+            return True
+
+
+def _watch(main_pid: int) -> None:
+    """A worker's watchdog: when the main process is gone, SIGTERM ourselves, so a job in
+    progress removes its temporary file and the worker exits instead of waiting forever."""
+    try:
+        fd = os.pidfd_open(main_pid)  # Linux 5.3+: readable when the process ends
+    except (AttributeError, OSError):
+        fd = None
+    while _alive(main_pid):
+        if fd is not None:
+            select.select([fd], [], [], 5.0)
+        else:
+            time.sleep(0.5)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _work(job: Job) -> FileResult:
+    global _IN_JOB
+    _IN_JOB = True
+    try:
+        return convert_one(job, _SETTINGS)
+    except _Terminated:
+        os._exit(143)
+    finally:
+        _IN_JOB = False
+
+
+# -------------------------------------------------------------------------------- runner
+
+
+@dataclass
+class Summary:
+    results: list[FileResult] = field(default_factory=list)
+    total: int = 0
+    seconds: float = 0.0
+    interrupted: str | None = None  # "interrupted" or "fail-fast"
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+    def to_dict(self, settings: Settings | None = None) -> dict[str, Any]:
+        return {
+            "wenzhuan_batch": REPORT_VERSION,
+            "formats": list(settings.formats) if settings else [],
+            "total": self.total, "converted": self.count("converted"), "skipped": self.count("skipped"),
+            "failed": self.count("failed"), "not_done": self.total - len(self.results),
+            "stopped": self.interrupted, "seconds": round(self.seconds, 3),
+            "files": [r.to_dict() for r in self.results],
+        }
+
+
+class _Stop(Exception):
+    pass
+
+
+def run_batch(jobs: Sequence[Job], settings: Settings, outdir: Path, *, workers: int = 1,
+              force: bool = False, fail_fast: bool = False, pre_failed: Sequence[FileResult] = (),
+              on_result: Callable[[FileResult, int, int], None] | None = None,
+              on_start: Callable[[int], None] | None = None) -> Summary:
+    """Convert `jobs` into `outdir`; see the module docstring. `on_result(result, done, total)`
+    is called in this process as each file finishes (skipped and failed ones included);
+    `on_start(total)` once before the first. KeyboardInterrupt (Ctrl-C, or SIGTERM, which is
+    turned into one here) stops the run: files in progress finish (a second Ctrl-C stops them
+    too, without leaving partial files) and the summary says `interrupted`.
+
+    Workers are processes: a script calling this with `workers > 1` while other threads run
+    (so workers come from a forkserver) needs the usual `if __name__ == "__main__":` guard."""
+    catalog = default_host().catalog
+    writers = {f: catalog.writer(f) for f in settings.formats}
+    fps = {f: fingerprint(settings, w, catalog) for f, w in writers.items()}
+    summary = Summary(total=len(jobs) + len(pre_failed))
+    start = time.perf_counter()
+    journal = Journal(outdir).open()
+    old_term = signal.getsignal(signal.SIGTERM)
+
+    def _term(signum, frame):  # noqa: ARG001
+        raise KeyboardInterrupt
+
+    try:
+        signal.signal(signal.SIGTERM, _term)
+    except ValueError:  # not the main thread
+        old_term = None
+
+    def emit(result: FileResult) -> None:
+        summary.results.append(result)
+        if on_result:
+            on_result(result, len(summary.results), summary.total)
+        if result.status == "failed" and fail_fast:
+            raise _Stop
+
+    try:
+        remove_stale_parts(jobs)
+        if on_start:
+            on_start(summary.total)
+        todo: list[Job] = []
+        partly_done: dict[str, list[str]] = {}
+        for result in pre_failed:
+            emit(result)
+        for job in jobs:
+            pending = tuple((f, o) for f, o in job.outputs
+                            if force or not journal.up_to_date(o, job.input, fps[f]))
+            if not pending:
+                emit(FileResult(job.input, dict(job.outputs), "skipped"))
+                continue
+            fresh = [o for f, o in job.outputs if (f, o) not in pending]
+            foreign = [o for _, o in pending
+                       if not force and (os.path.lexists(o)) and not journal.owns(o)]
+            if foreign:
+                emit(FileResult(job.input, dict(job.outputs), "failed",
+                                error=f"{foreign[0]} already exists and was not made by this "
+                                      f"batch (use --force to overwrite it)"))
+                continue
+            todo.append(Job(job.input, pending, job.root))
+            if fresh:
+                partly_done[job.input] = fresh
+        journal.started(todo, fps)
+
+        def finish(result: FileResult) -> None:
+            journal.done(result, fps)
+            result.up_to_date = partly_done.get(result.input, [])
+            emit(result)
+
+        if workers <= 1 or len(todo) <= 1:  # in this process: no pool to start
+            for job in todo:
+                finish(convert_one(job, settings))
+        else:
+            _run_pool(todo, settings, min(workers, len(todo)), finish)
+    except KeyboardInterrupt:
+        summary.interrupted = "interrupted"
+    except _Stop:
+        summary.interrupted = "fail-fast"
+    finally:
+        journal.close()
+        summary.seconds = time.perf_counter() - start
+        if old_term is not None:
+            signal.signal(signal.SIGTERM, old_term)
+    return summary
+
+
+def _pool_context():
+    """fork when this process has no other thread (the CLI: the progress bar refreshes without a
+    thread for this reason): workers start in milliseconds with the plugins already loaded.
+    Otherwise forkserver (fork with threads running can deadlock), whose workers start clean and
+    load the plugins once in their initializer; spawn where neither exists."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" not in methods:
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    from .manager import DEFAULT_PLUGINS
+    ctx.set_forkserver_preload(["wenzhuan.batch", *DEFAULT_PLUGINS])  # imported once, shared by forks
+    return ctx
+
+
+def _run_pool(todo: Sequence[Job], settings: Settings, workers: int,
+              finish: Callable[[FileResult], None]) -> None:
+    """Keep at most a few jobs per worker in flight, so stopping is quick and memory flat."""
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(),
+                               initializer=_init_worker, initargs=(settings, os.getpid()))
+    queue = iter(todo)
+    in_flight: dict[Future, Job] = {}
+    graceful = True
+    try:
+        def refill() -> None:
+            while len(in_flight) < workers * 4:
+                job = next(queue, None)
+                if job is None:
+                    return
+                in_flight[pool.submit(_work, job)] = job
+
+        refill()
+        while in_flight:
+            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for fut in done:
+                job = in_flight.pop(fut)
+                try:
+                    result = fut.result()
+                except Exception as exc:  # noqa: BLE001 - a worker died (killed, out of memory)
+                    result = FileResult(job.input, dict(job.outputs), "failed",
+                                        error=f"the worker converting it stopped: {type(exc).__name__}: {exc}")
+                finish(result)
+            refill()
+    except BaseException:
+        # Stop: drop what has not started; let running files finish (each output is complete
+        # or absent either way); a second Ctrl-C terminates the workers, which then remove
+        # their temporary files.
+        for fut in in_flight:
+            fut.cancel()
+        try:
+            _drain(in_flight, finish)
+        except KeyboardInterrupt:
+            graceful = False
+            for proc in list((pool._processes or {}).values()):  # noqa: SLF001
+                proc.terminate()
+        raise
+    finally:
+        pool.shutdown(wait=graceful, cancel_futures=True)
+
+
+def _drain(in_flight: Mapping[Future, Job], finish: Callable[[FileResult], None]) -> None:
+    running = [f for f in in_flight if not f.cancelled()]
+    for fut in running:
+        try:
+            result = fut.result()
+        except Exception:  # noqa: BLE001
+            continue
+        try:
+            finish(result)
+        except _Stop:
+            pass
+
+
+# ------------------------------------------------------------------------------- display
+
+
+class PlainDisplay:
+    """One line per file on `stream`, for logs and pipes:
+
+        [1/3] converted in/a.txt -> out/a.md
+        [2/3] skipped in/b.txt (up to date)
+        [3/3] failed in/c.txt: cannot decode as utf-8: ...
+    """
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def start(self, total: int) -> None:
+        pass
+
+    def result(self, r: FileResult, done: int, total: int) -> None:
+        width = len(str(total))
+        head = f"[{done:>{width}}/{total}] "
+        if r.status == "converted":
+            line = f"converted {r.input} -> {', '.join(r.outputs.values())}"
+        elif r.status == "skipped":
+            line = f"skipped {r.input} (up to date)"
+        else:
+            line = f"failed {r.input}: {r.error}"
+        self.stream.write(head + line + "\n")
+        self.stream.flush()
+
+    def stop(self) -> None:
+        pass
+
+
+class Tee:
+    def __init__(self, *displays):
+        self.displays = [d for d in displays if d is not None]
+
+    def start(self, total: int) -> None:
+        for d in self.displays:
+            d.start(total)
+
+    def result(self, r: FileResult, done: int, total: int) -> None:
+        for d in self.displays:
+            d.result(r, done, total)
+
+    def stop(self) -> None:
+        for d in self.displays:
+            d.stop()
+
+
+class RichDisplay:
+    """A progress bar on a terminal: files done/total, rate, errors so far, time left; each
+    failure is printed above the bar as it happens. It redraws as results come in, without a
+    refresh thread, so the worker processes can be forked safely."""
+
+    def __init__(self, stream):
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+        from rich.text import Text
+
+        class Rate(ProgressColumn):
+            def render(self, task):
+                speed = task.finished_speed or task.speed
+                return Text(f"{speed:,.1f} files/s" if speed else "– files/s", style="progress.data.speed")
+
+        class Errors(ProgressColumn):
+            def render(self, task):
+                n = task.fields.get("errors", 0)
+                return Text(f"{n} failed", style="bold red" if n else "dim")
+
+        self.console = Console(file=stream, stderr=stream is sys.stderr)
+        self.progress = Progress(TextColumn("[bold]converting"), BarColumn(), MofNCompleteColumn(), Rate(),
+                                 Errors(), TimeElapsedColumn(), TimeRemainingColumn(),
+                                 console=self.console, transient=False, auto_refresh=False)
+        self.task = None
+        self.errors = 0
+        self.shown = 0.0
+
+    def start(self, total: int) -> None:
+        self.progress.start()
+        self.task = self.progress.add_task("convert", total=total, errors=0)
+        self.progress.refresh()
+
+    def result(self, r: FileResult, done: int, total: int) -> None:
+        if r.status == "failed":
+            self.errors += 1
+            self.console.print(f"[red]failed[/red] {r.input}: {r.error}", markup=True, highlight=False,
+                               soft_wrap=True)
+        now = time.monotonic()
+        if now - self.shown >= 0.1 or done == total or r.status == "failed":  # at most 10 redraws a second
+            self.progress.update(self.task, completed=done, errors=self.errors, refresh=True)
+            self.shown = now
+        else:
+            self.progress.update(self.task, completed=done, errors=self.errors)
+
+    def stop(self) -> None:
+        self.progress.stop()
+
+
+def pick_display(*, quiet: bool, stdout=None, stderr=None):
+    """A bar on stderr when it is a terminal; one line per file on stdout when stdout is not a
+    terminal, or when there is no bar; nothing with `quiet`."""
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    if quiet:
+        return Tee()
+    bar = RichDisplay(stderr) if _isatty(stderr) else None
+    lines = PlainDisplay(stdout) if (not _isatty(stdout) or bar is None) else None
+    return Tee(bar, lines)
+
+
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def summary_lines(summary: Summary) -> list[str]:
+    """The closing lines: one `wenzhuan: error: FILE: cause` per failure, then the totals."""
+    lines = [f"wenzhuan: error: {r.input}: {r.error}" for r in summary.failed]
+    rate = len(summary.results) / summary.seconds if summary.seconds > 0 else 0.0
+    totals = (f"{summary.total} file{'s' if summary.total != 1 else ''}: {summary.count('converted')} converted, "
+              f"{summary.count('skipped')} up to date, {summary.count('failed')} failed "
+              f"in {summary.seconds:.2f} s ({rate:.1f} files/s)")
+    left = summary.total - len(summary.results)
+    if summary.interrupted == "interrupted":
+        lines.append(f"wenzhuan: interrupted: {totals}; {left} not done: run the same command again to finish")
+    elif summary.interrupted == "fail-fast":
+        lines.append(f"wenzhuan: stopped at the first failure (--fail-fast): {totals}; {left} not done")
+    else:
+        lines.append(f"wenzhuan: {totals}")
+    return lines
+
+
+def exit_status(summary: Summary) -> int:
+    if summary.interrupted == "interrupted":
+        return 130
+    return 1 if summary.failed or summary.interrupted else 0
+
+
+# ---------------------------------------------------------------------------- the command
+
+
+def output_is_folder(inputs: Sequence[str], output: str | None, n_formats: int) -> bool:
+    """The rule `convert --help` states: -o names an output folder (batch mode: one output per
+    input file) when it ends with `/`, is an existing folder, when several formats are asked
+    for, or when an input is a folder and -o has no extension. Otherwise -o is one file: the
+    one input's output, or one collection of all inputs."""
+    if output == "-":
+        return False
+    if n_formats > 1:
+        return True
+    if output is None:
+        return False
+    if output.endswith(("/", os.sep)) or Path(output).is_dir():
+        return True
+    return not Path(output).suffix and any(Path(i).is_dir() for i in inputs if i != "-")
+
+
+def batch_command(inputs: Sequence[str], outdir: Path, writers: Sequence[Writer], settings: Settings, *,
+                  patterns: Sequence[str] | None, workers: int | None, force: bool, fail_fast: bool,
+                  quiet: bool, report: str | None, echo_error: Callable[[str], None]) -> int:
+    """`wenzhuan convert ... -o OUTDIR/`: plan, run with a display, print the summary, write
+    the report; returns the exit status."""
+    if "-" in inputs:
+        raise WenzhuanError("standard input (-) cannot be part of a batch conversion",
+                            hint="write it to a file first, or convert it alone with -o FILE")
+    catalog = default_host().catalog
+    for w in writers:  # bad options fail once, up front, not once per file
+        resolve_options(w.options, options_for(w, settings.writer_options, writers), owner=f"format {w.name!r}")
+    for t in settings.transforms:
+        catalog.transform(t)
+    patterns = tuple(patterns) if patterns else default_patterns(catalog)
+    plan = plan_batch(inputs, outdir, writers, patterns)
+    display = pick_display(quiet=quiet)
+    display_started = False
+
+    def start(total: int) -> None:
+        nonlocal display_started
+        display.start(total)
+        display_started = True
+
+    try:
+        summary = run_batch(plan.jobs, settings, outdir, workers=workers or os.cpu_count() or 1, force=force,
+                            fail_fast=fail_fast, pre_failed=plan.clashes, on_result=display.result,
+                            on_start=start)
+    finally:
+        if display_started:
+            display.stop()
+    for line in summary_lines(summary):
+        if quiet and not line.startswith("wenzhuan: error:") and not summary.interrupted:
+            continue
+        echo_error(line)
+    if report:
+        data = json.dumps(summary.to_dict(settings), ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+        target = Path(report)
+        if target.is_dir():
+            raise OutputError("is a directory", path=report, hint="give a file name for the report")
+        write_atomic(target, data)
+    return exit_status(summary)
+
+
+__all__ = [
+    "FileResult", "Job", "Journal", "Plan", "Settings", "Summary", "batch_command", "convert_one",
+    "default_patterns", "expand_inputs", "fingerprint", "natural_key", "options_for", "output_is_folder",
+    "output_path", "plan_batch", "run_batch", "safe_name", "summary_lines", "walk_folder",
+]
+

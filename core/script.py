@@ -1,0 +1,797 @@
+"""Chinese script conversion: targets, user dictionaries, documents, bilingual editions, streams.
+
+- `resolve(target, source_language)` turns a TARGET (an OpenCC config such as `s2twp`, or a
+  friendly name `hans`, `hant`, `tw`, `tw-phrases`, `hk`; `auto` = the other script) and the
+  document's language into a `Plan`: the configs to run (none when the document is already in
+  the target script) and the language tag that follows.
+- `TextConverter` runs a plan's configs through the registered engine, with user dictionaries
+  (`load_dictionary`) applied first: their phrases are matched longest first and protected from
+  the engine. `convert_many` converts many strings in one engine call (joined by newlines,
+  which no OpenCC conversion crosses).
+- `convert_document` / `bilingual_document` convert a document per block: the Text runs of a
+  block (across emphasis, links and spans; not code) are converted as one string, so phrases
+  keep their context across inline boundaries, and the result is split back onto the runs.
+- `convert_stream` converts raw text in bounded memory, line-preserving.
+"""
+
+from __future__ import annotations
+
+import codecs
+import dataclasses
+import difflib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Callable, Iterable, Iterator, Mapping, Sequence
+
+from .errors import InputError, OptionError
+from .model import (
+    Attr, BlockQuote, BulletList, Div, Document, Emph, Heading, Link, Metadata, OrderedList, Para,
+    Span, Strong, Text,
+)
+from .walk import chapters, collect
+
+CONFIGS = ("s2t", "t2s", "s2tw", "tw2s", "s2twp", "tw2sp", "s2hk", "hk2s", "s2hkp", "hk2sp",
+           "t2tw", "tw2t", "t2hk", "hk2t", "t2jp", "jp2t")
+
+#: the language tag each config produces
+CONFIG_LANGUAGE = {
+    "s2t": "zh-Hant", "tw2t": "zh-Hant", "hk2t": "zh-Hant", "jp2t": "zh-Hant",
+    "s2tw": "zh-Hant-TW", "s2twp": "zh-Hant-TW", "t2tw": "zh-Hant-TW",
+    "s2hk": "zh-Hant-HK", "s2hkp": "zh-Hant-HK", "t2hk": "zh-Hant-HK",
+    "t2s": "zh-Hans", "tw2s": "zh-Hans", "tw2sp": "zh-Hans", "hk2s": "zh-Hans", "hk2sp": "zh-Hans",
+    "t2jp": "ja",
+}
+
+#: friendly target -> {source script: configs to run}; an empty chain means "already there"
+FRIENDLY: dict[str, dict[str, tuple[str, ...]]] = {
+    "hans": {"hans": (), "hant": ("t2s",), "tw": ("tw2s",), "hk": ("hk2s",)},
+    "hant": {"hans": ("s2t",), "hant": (), "tw": (), "hk": ()},
+    "tw": {"hans": ("s2tw",), "hant": ("t2tw",), "tw": (), "hk": ("hk2t", "t2tw")},
+    "tw-phrases": {"hans": ("s2twp",), "hant": ("t2tw",), "tw": (), "hk": ("hk2t", "t2tw")},
+    "hk": {"hans": ("s2hk",), "hant": ("t2hk",), "tw": ("tw2t", "t2hk"), "hk": ()},
+}
+FRIENDLY_LANGUAGE = {"hans": "zh-Hans", "hant": "zh-Hant", "tw": "zh-Hant-TW",
+                     "tw-phrases": "zh-Hant-TW", "hk": "zh-Hant-HK"}
+SCRIPT_LANGUAGE = {"hans": "zh-Hans", "hant": "zh-Hant", "tw": "zh-Hant-TW", "hk": "zh-Hant-HK"}
+TARGETS = (*FRIENDLY, "auto", *CONFIGS)
+
+BILINGUAL_CLASS = "bilingual"
+ORIGINAL_CLASS = "bilingual-original"
+CONVERTED_CLASS = "bilingual-converted"
+DIFF_CLASS = "script-diff"
+LAYOUTS = ("interleaved", "side-by-side")
+
+
+# --------------------------------------------------------------------------- targets
+
+
+def script_of(language: str) -> str | None:
+    """`hans`, `hant`, `tw` or `hk` for a BCP 47 tag; None when the tag does not tell."""
+    tag = language.strip().lower().replace("_", "-")
+    if not tag.startswith("zh"):
+        return None
+    parts = tag.split("-")
+    if "tw" in parts:
+        return "tw"
+    if "hk" in parts or "mo" in parts:
+        return "hk"
+    if "hant" in parts:
+        return "hant"
+    if "hans" in parts or "cn" in parts or "sg" in parts or "my" in parts:
+        return "hans"
+    return None  # plain `zh`: detect
+
+
+def detect_script(text: str, engine: Callable[[str], Callable[[str], str]], *, sample: int = 20000) -> str | None:
+    """Simplified (`hans`) or Traditional (`hant`) by which direction OpenCC changes more
+    characters in; None when neither changes anything (no Chinese, or only shared characters)."""
+    text = text[:sample]
+    if not text:
+        return None
+    to_hant = engine("s2t")(text)
+    to_hans = engine("t2s")(text)
+    simplified = _changed(text, to_hant)
+    traditional = _changed(text, to_hans)
+    if simplified == traditional:
+        return None
+    return "hans" if simplified > traditional else "hant"
+
+
+def _changed(a: str, b: str) -> int:
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b))
+    return sum(max(i2 - i1, j2 - j1) for op, i1, i2, j1, j2 in
+               difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes() if op != "equal")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What converting to a target means for one document."""
+
+    target: str  # as the user gave it
+    configs: tuple[str, ...]  # empty: the document is already in the target script
+    language: str  # the language tag after conversion
+    source_language: str  # the document's language tag (given or detected)
+
+    @property
+    def noop(self) -> bool:
+        return not self.configs
+
+
+def check_target(target: str) -> str:
+    name = target.strip().lower().removesuffix(".json")
+    if name not in TARGETS:
+        close = difflib.get_close_matches(name, list(TARGETS), n=1)
+        raise OptionError(f"unknown script target {target!r}; give an OpenCC config "
+                          f"({', '.join(CONFIGS)}) or one of {', '.join(FRIENDLY)}",
+                          hint=f"did you mean {close[0]!r}?" if close else None)
+    return name
+
+
+def resolve(target: str, source_language: str = "", *, text: str = "",
+            engine: Callable[[str], Callable[[str], str]] | None = None) -> Plan:
+    """The configs that take a document in `source_language` (detected from `text` with
+    `engine` when the tag does not tell) to `target`."""
+    name = check_target(target)
+    if name in CONFIGS:  # an explicit config always runs
+        return Plan(name, (name,), CONFIG_LANGUAGE[name], source_language)
+    script = script_of(source_language) if source_language else None
+    if script is None and text and engine is not None:
+        script = detect_script(text, engine)
+    known = script is not None
+    script = script or "hans"  # nothing tells: converting from Simplified is harmless then
+    if not source_language or script_of(source_language) is None:
+        source_language = SCRIPT_LANGUAGE[script] if known else source_language
+    if name == "auto":
+        name = "hant" if script == "hans" else "hans"
+    configs = FRIENDLY[name][script]
+    return Plan(name, configs, FRIENDLY_LANGUAGE[name] if configs else source_language or
+                FRIENDLY_LANGUAGE[name], source_language)
+
+
+# ---------------------------------------------------------------------- dictionaries
+
+
+def load_dictionary(path: str | os.PathLike) -> dict[str, str]:
+    """Read a user dictionary: one `source<TAB>target` phrase a line, UTF-8; blank lines and
+    lines starting with `#` are skipped. Malformed lines are errors naming the file and line."""
+    shown = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such dictionary file", path=shown) from None
+    except OSError as exc:
+        raise InputError(f"cannot read the dictionary: {exc.strerror or exc}", path=shown) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(f"line {line}: not UTF-8", path=shown,
+                         hint="save the dictionary as UTF-8") from None
+    out: dict[str, str] = {}
+    first_line: dict[str, int] = {}
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.rstrip("\r")
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 2:
+            what = "no tab" if len(fields) == 1 else f"{len(fields) - 1} tabs"
+            raise InputError(f"line {number}: expected source<TAB>target, found {what}: {line!r}",
+                             path=shown)
+        source, target = fields
+        if not source.strip() or not target.strip():
+            raise InputError(f"line {number}: {'source' if not source.strip() else 'target'} is empty",
+                             path=shown)
+        if source in out and out[source] != target:
+            raise InputError(f"line {number}: {source!r} is already mapped to {out[source]!r} "
+                             f"on line {first_line[source]}", path=shown)
+        out[source] = target
+        first_line.setdefault(source, number)
+    return out
+
+
+def load_dictionaries(paths: Iterable[str | os.PathLike]) -> dict[str, str]:
+    """Several dictionaries merged; a later file's entry wins over an earlier one's."""
+    merged: dict[str, str] = {}
+    for path in paths:
+        merged.update(load_dictionary(path))
+    return merged
+
+
+def split_paths(value: str | Sequence[str] | None) -> list[str]:
+    """A transform's `dict` option: paths separated by os.pathsep (or a sequence of paths)."""
+    if not value:
+        return []
+    if isinstance(value, str):
+        return [p for p in value.split(os.pathsep) if p]
+    return [str(p) for p in value]
+
+
+# ---------------------------------------------------------------------------- engine
+
+
+def engine_lookup(catalog, engine: str = "") -> Callable[[str], Callable[[str], str]]:
+    """`config -> str -> str` from the registered script converters: the named engine, or the
+    first one registered that supports the config."""
+    converters = catalog.script_converters
+    if engine:
+        if engine not in converters:
+            known = ", ".join(converters) or "none installed"
+            raise OptionError(f"unknown script conversion engine {engine!r}; known: {known}")
+        chosen = [converters[engine]]
+    else:
+        chosen = list(converters.values())
+
+    def lookup(config: str) -> Callable[[str], str]:
+        for conv in chosen:
+            if config in conv.configs:
+                return conv.converter(config)
+        names = ", ".join(c.name for c in chosen) or "none installed"
+        raise OptionError(f"no script conversion engine supports {config!r} (engines: {names})")
+
+    return lookup
+
+
+class TextConverter:
+    """A chain of configs plus user dictionaries: `conv(text)` and `conv.convert_many(texts)`."""
+
+    def __init__(self, functions: Sequence[Callable[[str], str]], dictionary: Mapping[str, str] | None = None):
+        self.functions = tuple(functions)
+        self.dictionary = dict(dictionary or {})
+        for key, value in self.dictionary.items():
+            if "\n" in key or "\n" in value or not key:
+                raise OptionError(f"dictionary entries cannot be empty or span lines: {key!r}")
+        keys = sorted(self.dictionary, key=len, reverse=True)  # longest first: leftmost-longest match
+        self._pattern = re.compile("|".join(map(re.escape, keys))) if keys else None
+
+    @classmethod
+    def for_plan(cls, plan: Plan, lookup: Callable[[str], Callable[[str], str]],
+                 dictionary: Mapping[str, str] | None = None) -> "TextConverter":
+        if plan.noop:
+            return cls(())
+        return cls([lookup(c) for c in plan.configs], dictionary)
+
+    @property
+    def identity(self) -> bool:
+        return not self.functions
+
+    def _engine(self, text: str) -> str:
+        for fn in self.functions:
+            text = fn(text)
+        return text
+
+    def __call__(self, text: str) -> str:
+        if not self.functions or not text:
+            return text
+        if self._pattern is None:
+            return self._engine(text)
+        out: list[str] = []
+        pos = 0
+        for m in self._pattern.finditer(text):
+            if m.start() > pos:
+                out.append(self._engine(text[pos:m.start()]))
+            out.append(self.dictionary[m.group()])
+            pos = m.end()
+        if pos < len(text):
+            out.append(self._engine(text[pos:]))
+        return "".join(out)
+
+    def convert_many(self, texts: Sequence[str], *, batch: int = 1 << 20) -> list[str]:
+        """Convert many newline-free strings with few engine calls (they are joined by newlines,
+        which no conversion crosses or produces; checked, with a one-by-one fallback)."""
+        if not self.functions:
+            return list(texts)
+        out: list[str] = []
+        start = 0
+        while start < len(texts):
+            end, size = start, 0
+            while end < len(texts) and (size < batch or end == start):
+                size += len(texts[end]) + 1
+                end += 1
+            part = texts[start:end]
+            converted = self("\n".join(part)).split("\n")
+            if len(converted) != len(part):  # an engine that broke the line structure
+                converted = [self(t) for t in part]
+            out.extend(converted)
+            start = end
+        return out
+
+
+# --------------------------------------------------------------------------- documents
+
+
+class _Collector:
+    """Gathers a document's convertible strings in a fixed order: groups of Text runs (one group
+    per stretch of a block not interrupted by code or a line break), then link titles."""
+
+    def __init__(self) -> None:
+        self.groups: list[list[str]] = []
+        self.titles: list[str] = []
+        self._current: list[str] | None = None
+
+    def flush(self) -> None:
+        if self._current is not None:
+            self.groups.append(self._current)
+            self._current = None
+
+    def blocks(self, blocks) -> None:
+        for b in blocks:
+            self.block(b)
+
+    def block(self, b) -> None:
+        if type(b) is Para and len(b.content) == 1 and type(b.content[0]) is Text:  # the common case
+            self.flush()
+            self.groups.append([b.content[0].text])
+        elif isinstance(b, (Para, Heading)):
+            self.inlines(b.content)
+            self.flush()
+        elif isinstance(b, (BlockQuote, Div)):
+            self.blocks(b.blocks)
+        elif isinstance(b, (BulletList, OrderedList)):
+            for item in b.items:
+                self.blocks(item)
+        # CodeBlock, ThematicBreak: nothing to convert
+
+    def inlines(self, content) -> None:
+        for n in content:
+            if isinstance(n, Text):
+                if self._current is None:
+                    self._current = []
+                self._current.append(n.text)
+            elif isinstance(n, (Emph, Strong, Span)):
+                self.inlines(n.content)
+            elif isinstance(n, Link):
+                self.inlines(n.content)
+                if n.title:
+                    self.titles.append(n.title)
+            else:  # Code, LineBreak: a phrase does not run across them
+                self.flush()
+
+
+def split_converted(runs: Sequence[str], converted: str, singles: Sequence[str] | None = None) -> list[str]:
+    """Split `converted`, the conversion of "".join(runs), back onto the runs.
+
+    The boundaries are found by aligning characters: against `singles` (each run converted on
+    its own, which differs from `converted` only where a phrase crossed a boundary, so the
+    alignment is cheap) when given, else against the runs themselves. A boundary inside a
+    phrase whose length changed shares the phrase out in proportion."""
+    if len(runs) == 1:
+        return [converted]
+    pieces = list(singles) if singles is not None else list(runs)
+    reference = "".join(pieces)
+    bounds, pos = [], 0
+    for r in pieces[:-1]:
+        pos += len(r)
+        bounds.append(pos)
+    if len(reference) == len(converted) and len(reference) > 20000:
+        mapped = bounds  # too long to align cheaply; conversions of equal length are 1:1
+    else:
+        ops = _opcodes(reference, converted)
+        mapped = []
+        for p in bounds:
+            q = len(converted)
+            for tag, i1, i2, j1, j2 in ops:
+                if i1 <= p < i2:
+                    if tag == "equal" or i2 - i1 == j2 - j1:
+                        q = j1 + (p - i1)
+                    else:
+                        q = j1 + round((p - i1) * (j2 - j1) / (i2 - i1))
+                    break
+            mapped.append(max(q, mapped[-1] if mapped else 0))
+    out, last = [], 0
+    for q in mapped:
+        out.append(converted[last:q])
+        last = q
+    out.append(converted[last:])
+    return out
+
+
+def _common_prefix(a: str, b: str) -> int:
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:  # binary search with slice comparisons: C speed, not a Python loop per character
+        mid = (lo + hi + 1) // 2
+        if a[:mid] == b[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _opcodes(a: str, b: str) -> list[tuple[str, int, int, int, int]]:
+    """difflib's opcodes, with the common head and tail cut off first (cheap for nearly equal strings)."""
+    head = _common_prefix(a, b)
+    tail = _common_prefix(a[head:][::-1], b[head:][::-1])
+    ops: list[tuple[str, int, int, int, int]] = [("equal", 0, head, 0, head)] if head else []
+    mid_a, mid_b = a[head:len(a) - tail], b[head:len(b) - tail]
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, mid_a, mid_b, autojunk=False).get_opcodes():
+        ops.append((tag, i1 + head, i2 + head, j1 + head, j2 + head))
+    if tail:
+        ops.append(("equal", len(a) - tail, len(a), len(b) - tail, len(b)))
+    return ops
+
+
+def diff_spans(original: str, converted: str) -> list[tuple[str, bool]]:
+    """`converted` cut into (text, differs) pieces: differs marks characters that are not the
+    same as the aligned characters of `original`."""
+    if original == converted:
+        return [(converted, False)] if converted else []
+    if len(original) == len(converted):  # character conversions: 1:1, compare in place
+        flags = [a != b for a, b in zip(original, converted)]
+    else:
+        flags = [False] * len(converted)
+        for tag, i1, i2, j1, j2 in _opcodes(original, converted):
+            if tag == "equal":
+                continue
+            if tag == "replace" and i2 - i1 == j2 - j1:
+                for k in range(j2 - j1):
+                    flags[j1 + k] = original[i1 + k] != converted[j1 + k]
+            else:
+                for k in range(j1, j2):
+                    flags[k] = True
+    pieces: list[tuple[str, bool]] = []
+    start = 0
+    for i in range(1, len(converted) + 1):
+        if i == len(converted) or flags[i] != flags[start]:
+            pieces.append((converted[start:i], flags[start]))
+            start = i
+    return pieces
+
+
+class _Rebuilder:
+    """Rebuilds blocks in the collector's order, taking converted runs and titles as it goes."""
+
+    def __init__(self, runs: Iterator[tuple[str, str]], titles: Iterator[str], *, mark: bool = False,
+                 id_suffix: str = ""):
+        self.runs = runs
+        self.titles = titles
+        self.mark = mark
+        self.id_suffix = id_suffix
+
+    def attr(self, attr: Attr) -> Attr:
+        if self.id_suffix and attr.id:
+            return dataclasses.replace(attr, id=attr.id + self.id_suffix)
+        return attr
+
+    def block(self, b):
+        if type(b) is Para:
+            content = b.content
+            if len(content) == 1 and type(content[0]) is Text and not self.mark:  # the common case
+                original, converted = next(self.runs)
+                if converted == original and not (self.id_suffix and b.attr.id):
+                    return b
+                return Para((Text(converted),), self.attr(b.attr))
+            return Para(self.inlines(content), self.attr(b.attr))
+        if type(b) is Heading:
+            return Heading(b.level, self.inlines(b.content), self.attr(b.attr))
+        if isinstance(b, (BlockQuote, Div)):
+            return dataclasses.replace(b, blocks=tuple(self.block(x) for x in b.blocks), attr=self.attr(b.attr))
+        if isinstance(b, (BulletList, OrderedList)):
+            items = tuple(tuple(self.block(x) for x in item) for item in b.items)
+            return dataclasses.replace(b, items=items, attr=self.attr(b.attr))
+        if hasattr(b, "attr") and b.attr.id and self.id_suffix:
+            return dataclasses.replace(b, attr=self.attr(b.attr))
+        return b
+
+    def inlines(self, content) -> tuple:
+        out: list = []
+        for n in content:
+            if type(n) is Text:
+                original, converted = next(self.runs)
+                if not self.mark:
+                    out.append(n if converted == original else Text(converted))
+                else:
+                    for piece, differs in diff_spans(original, converted):
+                        out.append(Span((Text(piece),), Attr(classes=(DIFF_CLASS,))) if differs else Text(piece))
+            elif isinstance(n, (Emph, Strong)):
+                out.append(type(n)(self.inlines(n.content)))
+            elif isinstance(n, Span):
+                out.append(dataclasses.replace(n, content=self.inlines(n.content), attr=self.attr(n.attr)))
+            elif isinstance(n, Link):
+                content2 = self.inlines(n.content)
+                title = next(self.titles) if n.title else n.title
+                out.append(dataclasses.replace(n, content=content2, title=title, attr=self.attr(n.attr)))
+            else:
+                out.append(n)
+        return tuple(out)
+
+
+def _convert_groups(groups: list[list[str]], conv: TextConverter) -> list[tuple[str, str]]:
+    """Every run as (original, converted), in order; each group converted as one string."""
+    joined = conv.convert_many(["".join(g) for g in groups])
+    multi = [i for i, g in enumerate(groups) if len(g) > 1]
+    # runs converted one by one agree with the joined conversion almost always: then they
+    # are exact; otherwise the joined conversion (which kept phrase context) is split back
+    singles = conv.convert_many([r for i in multi for r in groups[i]]) if multi else []
+    split: dict[int, list[str]] = {}
+    pos = 0
+    for i in multi:
+        n = len(groups[i])
+        parts = singles[pos:pos + n]
+        pos += n
+        split[i] = parts if "".join(parts) == joined[i] else split_converted(groups[i], joined[i], parts)
+    out: list[tuple[str, str]] = []
+    for i, g in enumerate(groups):
+        if len(g) == 1:
+            out.append((g[0], joined[i]))
+        else:
+            out.extend(zip(g, split[i]))
+    return out
+
+
+def _metadata_strings(meta: Metadata) -> list[str]:
+    return [meta.title, meta.subtitle, *meta.authors, meta.source, *meta.tags]
+
+
+def _converted_metadata(meta: Metadata, conv: TextConverter) -> dict:
+    values = conv.convert_many(_metadata_strings(meta))
+    n = len(meta.authors)
+    title, subtitle, authors, source, tags = (values[0], values[1], values[2:2 + n], values[2 + n],
+                                              values[3 + n:])
+    return {"title": title, "subtitle": subtitle, "authors": tuple(authors), "source": source, "tags": tuple(tags)}
+
+
+def _convert_blocks(blocks, conv: TextConverter, *, mark: bool = False, id_suffix: str = "") -> list:
+    collector = _Collector()
+    collector.blocks(blocks)
+    collector.flush()
+    runs = _convert_groups(collector.groups, conv)
+    titles = conv.convert_many(collector.titles) if collector.titles else []
+    rebuilder = _Rebuilder(iter(runs), iter(titles), mark=mark, id_suffix=id_suffix)
+    return [rebuilder.block(b) for b in blocks]
+
+
+def _document_text(doc: Document, limit: int = 20000) -> str:
+    collector = _Collector()
+    collector.blocks(doc.blocks)
+    collector.flush()
+    parts, size = [], 0
+    for text in _metadata_strings(doc.metadata) + ["".join(g) for g in collector.groups]:
+        parts.append(text)
+        size += len(text)
+        if size > limit:
+            break
+    return "\n".join(parts)
+
+
+def plan_for(doc: Document, target: str, lookup) -> Plan:
+    """`resolve` for a document: its language tag, or the script detected in its text."""
+    lang = doc.metadata.language
+    text = _document_text(doc) if not lang or script_of(lang) is None else ""
+    return resolve(target, lang, text=text, engine=lookup)
+
+
+def convert_document(doc: Document, target: str, lookup, dictionary: Mapping[str, str] | None = None) -> Document:
+    """`doc` in the target script: every Text (not code), link titles and the metadata
+    (title, subtitle, authors, source, tags); `metadata.language` follows."""
+    arts = chapters(doc)
+    if arts is not None:  # a collection: each article by its own language, then the book's metadata
+        converted = [convert_document(a, target, lookup, dictionary) for a in arts]
+        plan = plan_for(doc, target, lookup)
+        meta = doc.metadata
+        if not plan.noop:
+            conv = TextConverter.for_plan(plan, lookup, dictionary)
+            meta = dataclasses.replace(meta, **_converted_metadata(meta, conv), language=plan.language)
+        return collect(converted, meta)
+    plan = plan_for(doc, target, lookup)
+    if plan.noop:
+        return doc
+    conv = TextConverter.for_plan(plan, lookup, dictionary)
+    meta = dataclasses.replace(doc.metadata, **_converted_metadata(doc.metadata, conv), language=plan.language)
+    return Document(meta, tuple(_convert_blocks(doc.blocks, conv)))
+
+
+def _has_text(block) -> bool:
+    c = _Collector()
+    c.block(block)
+    c.flush()
+    return any(any(r.strip() for r in g) for g in c.groups)
+
+
+def bilingual_document(doc: Document, target: str, lookup, dictionary: Mapping[str, str] | None = None, *,
+                       layout: str = "interleaved", mark: bool = False) -> Document:
+    """Each top-level block with text becomes a pair of divisions, original then converted
+    (see docs/model-conventions.md); the converted metadata goes to `metadata.extra["bilingual"]`.
+    Blocks without text (code blocks, rules) stay as they are, once."""
+    if layout not in LAYOUTS:
+        raise OptionError(f"unknown bilingual layout {layout!r}; choose {' or '.join(LAYOUTS)}")
+    if "bilingual" in doc.metadata.extra:
+        raise OptionError("the document is already bilingual")
+    arts = chapters(doc)
+    if arts is not None:
+        pairs = [bilingual_document(a, target, lookup, dictionary, layout=layout, mark=mark) for a in arts]
+        first = pairs[0].metadata.extra["bilingual"] if pairs else {}
+        plan = plan_for(doc, target, lookup)
+        conv = TextConverter.for_plan(plan, lookup, dictionary)
+        meta = _with_bilingual(doc.metadata, conv, layout, first.get("language", plan.language))
+        return collect(pairs, meta)
+    plan = plan_for(doc, target, lookup)
+    if plan.noop:
+        raise OptionError(f"the document is already in {plan.language or plan.target}; a bilingual "
+                          f"edition needs the other script", hint="for example --bilingual "
+                          + ("hans" if script_of(plan.language or "") != "hans" else "hant"))
+    conv = TextConverter.for_plan(plan, lookup, dictionary)
+    converted = _convert_blocks(doc.blocks, conv, mark=mark, id_suffix="-" + plan.language.lower())
+    blocks = []
+    for original, other in zip(doc.blocks, converted):
+        if not _has_text(original):
+            blocks.append(original)
+            continue
+        blocks.append(Div((
+            Div((original,), Attr(classes=(ORIGINAL_CLASS,), lang=plan.source_language)),
+            Div((other,), Attr(classes=(CONVERTED_CLASS,), lang=plan.language)),
+        ), Attr(classes=(BILINGUAL_CLASS, layout))))
+    meta = doc.metadata
+    if not meta.language and plan.source_language:
+        meta = dataclasses.replace(meta, language=plan.source_language)
+    return Document(_with_bilingual(meta, conv, layout, plan.language), tuple(blocks))
+
+
+def _with_bilingual(meta: Metadata, conv: TextConverter, layout: str, language: str) -> Metadata:
+    m = _converted_metadata(meta, conv)
+    info = {"layout": layout, "language": language, "title": m["title"], "authors": list(m["authors"]),
+            "source": m["source"]}
+    if meta.subtitle:
+        info["subtitle"] = m["subtitle"]
+    if meta.tags:
+        info["tags"] = list(m["tags"])
+    return dataclasses.replace(meta, extra={**meta.extra, "bilingual": info})
+
+
+def is_bilingual(doc: Document) -> bool:
+    return "bilingual" in doc.metadata.extra
+
+
+# ---------------------------------------------------------------------------- streams
+
+_SAFE = re.compile(r"[\s\u3000-\u303f\uff00-\uff65.,;:!?)\]}]")
+
+
+def _safe_cut(buf: str, window: int = 4096) -> int:
+    """Where to cut a long line: after the last blank or punctuation near the end (no phrase
+    runs across those), else at the end."""
+    start = max(0, len(buf) - window)
+    last = -1
+    for m in _SAFE.finditer(buf, start):
+        last = m.end()
+    return last if last > 0 else len(buf)
+
+
+def convert_stream(inp: BinaryIO, out: BinaryIO, convert: Callable[[str], str], *, encoding: str = "utf-8",
+                   chunk: int = 1 << 20, max_line: int = 1 << 22) -> int:
+    """Convert a byte stream to UTF-8 in bounded memory: about `chunk` characters at a time, cut
+    at line ends; lines longer than `max_line` are cut at a blank or punctuation. Line endings
+    are kept as they are. Returns the number of characters read."""
+    try:
+        decoder = codecs.getincrementaldecoder(encoding)("strict")
+    except LookupError:
+        raise OptionError(f"unknown encoding {encoding!r}") from None
+    carry = ""
+    total = 0
+    offset = 0
+    while True:
+        raw = inp.read(chunk)
+        try:
+            block = decoder.decode(raw, final=not raw)
+        except UnicodeDecodeError as exc:
+            raise InputError(f"not valid {encoding} near byte {offset + exc.start}",
+                             hint="give the input's encoding with --encoding") from None
+        offset += len(raw)
+        total += len(block)
+        buf = carry + block if carry else block
+        if not raw:
+            if buf:
+                out.write(convert(buf).encode("utf-8"))
+            return total
+        cut = buf.rfind("\n") + 1
+        if cut == 0:
+            if len(buf) < max_line:
+                carry = buf
+                continue
+            cut = _safe_cut(buf)
+        out.write(convert(buf[:cut]).encode("utf-8"))
+        carry = buf[cut:]
+
+
+def is_config(name: str) -> bool:
+    return name.removesuffix(".json") in CONFIGS
+
+
+__all__ = [
+    "CONFIGS", "CONFIG_LANGUAGE", "FRIENDLY", "LAYOUTS", "Plan", "TextConverter", "bilingual_document",
+    "check_target", "convert_document", "convert_stream", "detect_script", "engine_lookup",
+    "load_dictionaries", "load_dictionary", "resolve", "script_of", "split_converted", "diff_spans",
+]
+
+
+# ------------------------------------------------------------------------ the command line
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One output of `wenzhuan convert`: a name for the file ("" = as given) and its transforms."""
+
+    name: str
+    transforms: tuple[str, ...] = ()
+    options: Mapping[str, Mapping[str, object]] = dataclasses.field(default_factory=dict)
+
+    def path(self, base: Path) -> Path:
+        return base if not self.name else base.with_name(f"{base.stem}.{self.name}{base.suffix}")
+
+
+def plan_editions(*, script: str | None = None, bilingual: str | None = None, layout: str | None = None,
+                  mark_differences: bool = False, dicts: Sequence[str] = (), editions: Sequence[str] = (),
+                  writer: str = "") -> list[Edition]:
+    """The outputs that `convert`'s script options ask for. Without `--edition`, one output
+    with `--script` and/or `--bilingual` applied; with it, one output per edition: `original`,
+    a script TARGET, `bilingual` (the other script) or `bilingual:TARGET`."""
+    dict_opt = {"dict": os.pathsep.join(dicts)} if dicts else {}
+    if dicts:
+        load_dictionaries(dicts)  # malformed lines are reported before any work is done
+    bi_opts = {"layout": layout or "interleaved", "mark_differences": mark_differences, **dict_opt}
+
+    def make(name: str, script_target: str | None, bilingual_target: str | None) -> Edition:
+        names, options = [], {}
+        if script_target:
+            names.append("script")
+            options["script"] = {"target": check_target(script_target), **dict_opt}
+        if bilingual_target is None and writer == "bilingual" and (layout or mark_differences or dicts):
+            bilingual_target = "auto"  # the writer would do it anyway, but without these options
+        if bilingual_target:
+            names.append("bilingual")
+            options["bilingual"] = {"target": check_target(bilingual_target), **bi_opts}
+        return Edition(name, tuple(names), options)
+
+    if not editions:
+        if (layout or mark_differences) and not bilingual and writer != "bilingual":
+            raise OptionError("--layout and --mark-differences go with --bilingual TARGET (or -t bilingual)")
+        if dicts and not (script or bilingual or writer == "bilingual"):
+            raise OptionError("--dict goes with --script, --bilingual or --edition")
+        return [make("", script, bilingual)]
+    if script or bilingual:
+        raise OptionError("give either --edition or --script/--bilingual",
+                          hint="for example --edition original --edition hant --edition bilingual")
+    out, seen = [], set()
+    for raw in editions:
+        name = raw.strip().lower()
+        if name in seen:
+            continue
+        seen.add(name)
+        if name == "original":
+            out.append(make("", None, None))
+        elif name == "bilingual" or name.startswith("bilingual:"):
+            target = name.partition(":")[2] or "auto"
+            out.append(make(name.replace(":", "-"), None, target))
+        else:
+            out.append(make(check_target(name), name, None))
+    return out
+
+
+def atomic_stream(output: Path, fill: Callable[[BinaryIO], object]) -> None:
+    """Call `fill(fh)` on a temporary file beside `output`, then rename it into place."""
+    import tempfile
+
+    from .errors import OutputError
+
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=output.parent)
+    except OSError as exc:
+        raise OutputError(f"cannot write in {str(output.parent)!r}: {exc.strerror or exc}", path=str(output)) from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fill(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if output.is_symlink():
+            output.unlink()
+        os.replace(tmp, output)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot write it: {exc.strerror or exc}", path=str(output)) from None
+        raise

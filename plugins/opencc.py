@@ -1,0 +1,46 @@
+"""The default script conversion engine: OpenCC's official C++ binding (PyPI `opencc`).
+
+Exact on all 543 of OpenCC's own test cases and 35x faster than the pure-Python
+reimplementation (see the README's "Script conversion" section). One `OpenCC` instance per
+config, made on first use and kept: loading a config's dictionaries takes tens of milliseconds.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Callable
+
+from wenzhuan.hookspecs import hookimpl
+from wenzhuan.registry import ScriptConverter
+
+CONFIGS = ("s2t", "t2s", "s2tw", "tw2s", "s2twp", "tw2sp", "s2hk", "hk2s", "s2hkp", "hk2sp",
+           "t2tw", "tw2t", "t2hk", "hk2t", "t2jp", "jp2t")
+
+
+class OpenCCConverter(ScriptConverter):
+    name = "opencc"
+    configs = CONFIGS
+    description = "OpenCC's official binding (C++), all 16 configs"
+
+    def __init__(self) -> None:
+        self._cache: dict[str, Callable[[str], str]] = {}
+        self._lock = threading.Lock()
+
+    def converter(self, config: str) -> Callable[[str], str]:
+        config = config.removesuffix(".json")
+        fn = self._cache.get(config)
+        if fn is None:
+            if config not in CONFIGS:
+                raise ValueError(f"OpenCC has no config {config!r}")
+            import opencc  # imported on first use: listing formats never pays for it
+
+            with self._lock:
+                fn = self._cache.get(config)
+                if fn is None:
+                    fn = self._cache[config] = opencc.OpenCC(config).convert
+        return fn
+
+
+@hookimpl
+def register_script_converters(register):
+    register(OpenCCConverter())

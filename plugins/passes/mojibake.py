@@ -1,0 +1,523 @@
+"""Pass `mojibake`: repair text that went through the wrong decoder.
+
+Two kinds of garbling are repaired:
+
+(a) UTF-8 bytes decoded as GBK: `鈥滃弻鍗佷竴鈥濇湡闂` was `“双十一”期间`. Re-encoded as GB18030
+    the run is valid UTF-8, which real Chinese text almost never is. When the run's last UTF-8
+    sequence was cut (an odd byte count loses its last byte), the lost character is chosen
+    from context.
+(b) GBK text decoded after one byte was lost, so every pair is misaligned until the next
+    single-byte character: `会议要求“稳龀ぁ比〉妹飨猿尚В` was `会议要求“稳增长”取得明显成效，`.
+    The run is re-encoded, shifted by one byte and decoded again. The two characters that lost
+    a byte (at each end, and next to a `?` the decoder put where a pair was unmappable) are
+    chosen from context: the same phrase elsewhere in the document, then the word list, then
+    punctuation's prior. Runs that went through a Simplified→Traditional converter after the
+    garbling are mapped back with OpenCC t2s first, and the repair is converted back to
+    Traditional. Private Use Area characters (GBK's user-defined area) round-trip via GB18030.
+
+Every repair is reported; a character that could not be recovered becomes U+FFFD and is
+reported as unrepaired (`inspect --strict` fails on it).
+
+Speed: clean text costs one regex scan per text run (a character class of the characters a
+GBK pair can decode to, minus the common ones); only runs around a suspicious character are
+looked at closely, and a candidate that scores badly is abandoned early.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from wenzhuan.hookspecs import hookimpl
+from wenzhuan.model import Document
+from wenzhuan.registry import Pass, PassContext
+from wenzhuan.walk import stringify
+
+from ._hanzi import LOGP_SYMBOL, HanziModel, map_block_text, model, opencc_converter, s2t_char, t2s_char
+
+LOOKBACK = 16        # how far before the first suspicious character a misaligned run may start
+LOST = "\ufffd"      # what an unrecoverable character becomes
+MARKERS = "?\ufffd"  # what decoders put where they dropped a byte
+
+
+@dataclass
+class Repair:
+    start: int
+    end: int
+    text: str
+    kind: str
+    unknown: int = 0            # characters that could not be recovered
+    guessed: list[str] = field(default_factory=list)  # lost characters chosen from context
+
+
+class Repairer:
+    def __init__(self, m: HanziModel, doc: Document):
+        self.m = m
+        self._doc = doc
+        self._doc_text: str | None = None
+        self._doc_pairs: set[str] | None = None
+        self._variants: dict[str, list[bytes]] = {}
+
+    # ---------------------------------------------------------------- context
+
+    @property
+    def doc_text(self) -> str:
+        if self._doc_text is None:
+            self._doc_text = stringify(self._doc)
+        return self._doc_text
+
+    @property
+    def doc_pairs(self) -> set[str]:
+        """Every pair of adjacent characters in the document, built once, on first need."""
+        if self._doc_pairs is None:
+            t = self.doc_text
+            self._doc_pairs = set(map("".join, zip(t, t[1:])))
+        return self._doc_pairs
+
+    def choose(self, cands: list[str], prev: str, nxt: str, local: str = "") -> str | None:
+        """The most probable of the characters a lost byte leaves possible, or None when nothing
+        in the context speaks for any of them."""
+        if len(cands) == 1:
+            return cands[0]
+        best, best_score = None, float("-inf")
+        doc = self.doc_text
+        pairs = self.doc_pairs
+
+        def elsewhere(s: str) -> bool:  # in the document, not only in the garbled text itself
+            if s not in local:
+                return len(s) == 2 or s in doc  # a pair is known to be in `pairs` already
+            return doc.count(s) > local.count(s)
+
+        prevs = _forms(prev) if prev and prev != LOST else ()
+        nxts = _forms(nxt) if nxt and nxt != LOST else ()
+        for c in cands:
+            evidence = 0.0
+            # the same phrase elsewhere in the document, in either script; the set of the
+            # document's pairs rules out nearly every candidate before any string search
+            for f in _forms(c):
+                left = [p + f for p in prevs if p + f in pairs]
+                right = [f + n for n in nxts if f + n in pairs]
+                if left and right and any(elsewhere(p + f + n) for p in prevs for n in nxts):
+                    evidence += 12
+                if left and any(elsewhere(x) for x in left):
+                    evidence += 3
+                if right and any(elsewhere(x) for x in right):
+                    evidence += 3
+            # the word list: how frequent the likeliest word joining it to a neighbour is
+            if prev:
+                evidence += 0.5 * self.m.pair_weight(prev, c)
+            if nxt:
+                evidence += 0.5 * self.m.pair_weight(c, nxt)
+            lp = self.m.logp(c)
+            if t2s_char(c) != c:
+                lp -= 5  # a GBK decode of Simplified text: a Traditional-only reading is unlikely
+            if evidence == 0 and lp < -3.6:
+                continue  # only frequent punctuation is chosen on its prior alone
+            score = evidence + lp
+            if score > best_score:
+                best, best_score = c, score
+        return best
+
+    def traditional(self, text: str) -> bool:
+        """Whether the text around a run is Traditional: the repair is written in its script."""
+        t = s = 0
+        for c in text[:400]:
+            if c >= "\u3400":
+                t += t2s_char(c) != c
+                s += s2t_char(c) != c
+        return t > s
+
+    # ---------------------------------------------------------------- encoding helpers
+
+    def pair(self, c: str) -> bytes | None:
+        return self.m.char_pair.get(c)
+
+    def variants(self, c: str) -> list[bytes]:
+        """Byte pairs a garbled character may stand for: itself, or what it was before an s2t
+        conversion turned it into a Traditional character."""
+        got = self._variants.get(c)
+        if got is None:
+            got = self._variants[c] = self._compute_variants(c)
+        return got
+
+    def _compute_variants(self, c: str) -> list[bytes]:
+        out = []
+        direct = self.m.char_pair.get(c)
+        if direct is not None:
+            out.append(direct)
+        s = t2s_char(c)
+        if s != c:
+            alt = self.m.char_pair.get(s)
+            if alt is not None and alt != direct:
+                out.append(alt)
+        return out
+
+    def decode_pair(self, a: int, b: int) -> str | None:
+        return self.m.pair_char.get(a << 8 | b)
+
+    def lost_lead(self, trail: int) -> list[str]:
+        return [c for a in range(0x81, 0xFF) if (c := self.decode_pair(a, trail)) and _plain(c)]
+
+    def lost_trail(self, lead: int) -> list[str]:
+        return [c for b in range(0x40, 0xFF) if (c := self.decode_pair(lead, b)) and _plain(c)]
+
+    # ---------------------------------------------------------------- the repair
+
+    def repair(self, text: str) -> tuple[str, list[Repair]]:
+        repairs: list[Repair] = []
+        rx = self.m.suspect_re
+        pos = 0
+        while True:
+            hit = rx.search(text, pos)
+            if hit is None:
+                break
+            k = hit.start()
+            start, end = k, k + 1
+            while start > pos and self._in_run(text[start - 1]):
+                start -= 1
+            while end < len(text) and self._in_run(text[end]):
+                end += 1
+            if not self._in_run(text[k]):
+                pos = k + 1
+                continue
+            found = self._utf8_runs(text, start, end)
+            if not found:
+                tried: set[int] = set()
+                run = [None if c in MARKERS else self.variants(c) for c in text[start:end]]
+                gains = self.pair_gains(text, start, run)
+                for seed in rx.finditer(text, k, end):
+                    found = self._shifted_run(text, start, end, seed.start(), tried, run, gains)
+                    if found:
+                        break
+            repairs.extend(found)
+            pos = max([end] + [r.end for r in found])
+        if not repairs:
+            return text, []
+        out, last = [], 0
+        for r in repairs:
+            out.append(text[last:r.start])
+            out.append(r.text)
+            last = r.end
+        out.append(text[last:])
+        return "".join(out), repairs
+
+    def _in_run(self, c: str) -> bool:
+        return c in MARKERS or bool(self.variants(c))
+
+    # (a) UTF-8 read as GBK ---------------------------------------------------------
+
+    def _utf8_runs(self, text: str, start: int, end: int) -> list[Repair]:
+        found: list[Repair] = []
+        i = start
+        while i < end:
+            j = i
+            while j < end and (text[j] in MARKERS or self.pair(text[j]) is not None):
+                j += 1
+            if j - i >= 2:
+                found.extend(self._utf8_segment(text, i, j))
+            i = j + 1
+        return found
+
+    def _utf8_segment(self, text: str, i: int, j: int) -> list[Repair]:
+        # Byte offsets of each garbled character. A decoder's marker inside the run stands for
+        # 0x80, the one continuation byte GBK cannot start a pair with; a marker at the end is
+        # the lone last byte, its value lost.
+        chunks = []
+        for k in range(i, j):
+            c = text[k]
+            if c in MARKERS:
+                chunks.append(b"\x80" if k < j - 1 else b"")
+            else:
+                chunks.append(self.pair(c))
+        offsets = [0]
+        for ch in chunks:
+            offsets.append(offsets[-1] + len(ch))
+        raw = b"".join(chunks)
+        char_at = {off: n for n, off in enumerate(offsets)}  # byte offset -> garbled char index
+        decoded = raw.decode("utf-8", "surrogateescape")
+        # maximal stretches of valid UTF-8, as (byte start, byte end, text)
+        stretches, off, cur_start, cur = [], 0, None, []
+        for d in decoded:
+            if "\udc80" <= d <= "\udcff":
+                if cur:
+                    stretches.append((cur_start, off, "".join(cur)))
+                cur, cur_start = [], None
+                off += 1
+            else:
+                if cur_start is None:
+                    cur_start = off
+                cur.append(d)
+                off += len(d.encode("utf-8"))
+        if cur:
+            stretches.append((cur_start, off, "".join(cur)))
+        out = []
+        for b0, b1, dec in stretches:
+            # start on a garbled character's boundary
+            while b0 not in char_at and dec:
+                b0 += len(dec[0].encode("utf-8"))
+                dec = dec[1:]
+            rest = raw[b1:]
+            cut = _incomplete(rest)
+            if cut is None:
+                while b1 not in char_at and dec:
+                    b1 -= len(dec[-1].encode("utf-8"))
+                    dec = dec[:-1]
+            if not dec or b0 not in char_at:
+                continue
+            c0 = i + char_at[b0]
+            c1 = j if cut is not None else i + char_at[b1]
+            if c1 - c0 < 2 or not any(ord(d) > 0x7F for d in dec):
+                continue
+            tail, unknown, guessed = "", 0, []
+            if cut is not None:
+                nxt = text[c1] if c1 < len(text) else ""
+                tail = self.choose(cut, dec[-1], nxt, text) or ""
+                if tail:
+                    guessed.append(tail)
+                else:
+                    tail, unknown = LOST, 1
+            garbled = text[c0:c1]
+            if not self.m.suspect_re.search(garbled):
+                continue
+            if any(_pua(c) or ord(c) < 0x20 for c in dec):
+                continue
+            # what it decodes to must read as text: few symbols, Hangul or other rarities
+            rare = sum(1 for c in dec if self.m.logp(c) <= LOGP_SYMBOL)
+            if rare and (len(dec) < 6 or rare > 0.2 * len(dec)):
+                continue
+            new = dec + tail
+            if self.m.score(new) - self.m.score(garbled) < 4 + 0.5 * len(garbled):
+                continue
+            out.append(Repair(c0, c1, new, "mojibake-utf8-as-gbk", unknown, guessed))
+        return out
+
+    # (b) GBK with a lost byte ---------------------------------------------------------
+
+    def _shifted_run(self, text: str, start: int, end: int, seed: int, tried: set[int],
+                     run: list, gains: list) -> list[Repair]:
+        best: tuple[float, Repair] | None = None
+        ends = [end] + [x for x in range(seed + 1, end) if text[x] in MARKERS]
+        for s in range(max(start, seed - LOOKBACK), seed + 1):
+            if text[s] in MARKERS or s in tried:
+                continue
+            tried.add(s)
+            if not self._screen(gains, s - start, end - start):
+                continue
+            for e in ends:
+                if e - s < 2:
+                    continue
+                got = self._shift(text, s, e, run[s - start:e - start])
+                if got and (best is None or got[0] > best[0]):
+                    best = got
+        return [best[1]] if best else []
+
+    def pair_gains(self, text: str, start: int, run: list) -> list[float | None]:
+        """For each adjacent pair of garbled characters, how much likelier the character their
+        shifted bytes make is than the second of them as it stands (optimistic about forms).
+        The same for every start, so it is computed once per run."""
+        m = self.m
+        out: list[float | None] = []
+        for k in range(len(run) - 1):
+            a, b = run[k], run[k + 1]
+            if a is None or b is None:
+                out.append(0.0)
+                continue
+            best = float("-inf")
+            for x in a:
+                for y in b:
+                    c = self.decode_pair(x[1], y[0])
+                    if c is not None and _plain(c):
+                        lp = m.logp(c)
+                        if lp > best:
+                            best = lp
+            out.append(None if best == float("-inf") else best - m.logp(text[start + k + 1]))
+        return out
+
+    @staticmethod
+    def _screen(gains: list, i: int, j: int) -> bool:
+        """A cheap look before the real one: shifting real text yields junk within a few
+        characters, and a shift must gain about two units a character to be worth more."""
+        total = 0.0
+        for k in range(i, j - 1):
+            g = gains[k]
+            if g is None:
+                return False
+            total += g
+            if k - i >= 2 and total < -10:
+                return False
+        return total >= 2 * (j - i - 1)
+
+    def _shift(self, text: str, s: int, e: int, tokens: list) -> tuple[float, Repair] | None:
+        m = self.m
+        if tokens[0] is None or tokens[-1] is None:
+            return None
+        # Walk the shifted pairs left to right. A garbled character may stand for itself or for
+        # its t2s form (the run went through s2t after the garbling); each is taken greedily by
+        # the character its pair decodes to. Shifting real text yields junk within a few
+        # characters, so a candidate start that scores worse than the text as it is stops early.
+        n = len(tokens)
+        # Then each character's form exactly (a small Viterbi over the chain of pairs).
+        choice = [0] * n
+        if any(t is not None and len(t) > 1 for t in tokens):
+            choice = self._variant_path(tokens)
+        chosen = [None if t is None else t[v] for t, v in zip(tokens, choice)]
+        converted = any(v > 0 for v in choice)
+        slots: list[list[str]] = []
+        for k in range(n - 1):
+            a, b = chosen[k], chosen[k + 1]
+            if a is None and b is None:
+                return None
+            if a is None:
+                slots.append(self.lost_lead(b[0]))
+            elif b is None:
+                slots.append(self.lost_trail(a[1]))
+            else:
+                c = self.decode_pair(a[1], b[0])
+                if c is None or not _plain(c):
+                    return None
+                slots.append([c])
+        first = chosen[0]
+        slots.insert(0, self.lost_lead(first[0]) + self.lost_trail(first[0]))  # type: ignore[index]
+        last = chosen[-1]
+        if last is None:
+            return None
+        if last[1] < 0x80:
+            # the last lead byte took the ASCII letter after it as its trail (期间B → 诩銪)
+            slots.append([chr(last[1])])
+        else:
+            slots.append(self.lost_trail(last[1]))
+        end = e
+        if end < len(text) and text[end] in MARKERS:
+            end += 1
+        prev = text[s - 1] if s > 0 else ""
+        nxt = text[end] if end < len(text) else ""
+        chars: list[str] = []
+        unknown, guessed = 0, []
+        for idx, cands in enumerate(slots):
+            if len(cands) == 1:
+                chars.append(cands[0])
+                continue
+            before = chars[-1] if chars else prev
+            after = ""
+            if idx + 1 < len(slots):
+                after = slots[idx + 1][0] if len(slots[idx + 1]) == 1 else ""
+            else:
+                after = nxt
+            pick = self.choose(cands, before, after, text)
+            if pick is None:
+                unknown += 1
+                chars.append(LOST)
+            else:
+                guessed.append(pick)
+                chars.append(pick)
+        new = "".join(chars)
+        garbled = text[s:end]
+        known = "".join(c for c in new if c != LOST)
+        # the neighbours take part, so a repair that forms a word with them (稳|增长) wins
+        gain = m.score(prev + known + nxt) + LOGP_UNKNOWN * unknown - m.score(prev + garbled + nxt)
+        interior = new[1:-1]
+        if gain < 6 + 1.0 * len(garbled) or not known:
+            return None
+        if len(interior) >= 4 and m.word_pair_ratio(interior) < 0.25:
+            return None
+        if converted or self.traditional(text):
+            new = opencc_converter("s2t")(new)
+        return gain, Repair(s, end, new, "mojibake-shifted-gbk", unknown, guessed)
+
+    def _variant_path(self, tokens: list) -> list[int]:
+        m = self.m
+        n = len(tokens)
+        opts = [range(len(t)) if t is not None else range(1) for t in tokens]
+        score = [0.0 for _ in opts[0]]
+        back: list[list[int]] = []
+        for k in range(1, n):
+            new_score, ptr = [], []
+            for v in opts[k]:
+                best, arg = float("-inf"), 0
+                for u in opts[k - 1]:
+                    a = tokens[k - 1][u] if tokens[k - 1] is not None else None
+                    b = tokens[k][v] if tokens[k] is not None else None
+                    lp = 0.0
+                    if a is not None and b is not None:
+                        c = self.decode_pair(a[1], b[0])
+                        lp = m.logp(c) if c else -30.0
+                    if score[u] + lp > best:
+                        best, arg = score[u] + lp, u
+                new_score.append(best)
+                ptr.append(arg)
+            score = new_score
+            back.append(ptr)
+        v = max(range(len(score)), key=score.__getitem__)
+        path = [v]
+        for ptr in reversed(back):
+            v = ptr[v]
+            path.append(v)
+        return path[::-1]
+
+
+LOGP_UNKNOWN = -7.5
+
+
+def _incomplete(rest: bytes) -> list[str] | None:
+    """When `rest` is the start of a UTF-8 sequence cut short (a lead byte and fewer
+    continuation bytes than it needs, missing one or two), the characters it may have been."""
+    if not rest or len(rest) > 3:
+        return None
+    lead = rest[0]
+    need = 2 if 0xC2 <= lead <= 0xDF else 3 if 0xE0 <= lead <= 0xEF else 4 if 0xF0 <= lead <= 0xF4 else 0
+    missing = need - len(rest)
+    if not need or not 1 <= missing <= 2 or any(not 0x80 <= b <= 0xBF for b in rest[1:]):
+        return None
+    out = []
+    tails = [bytes((b,)) for b in range(0x80, 0xC0)]
+    if missing == 2:
+        tails = [a + b for a in tails for b in tails]
+    for t in tails:
+        try:
+            out.append((rest + t).decode("utf-8"))
+        except UnicodeDecodeError:
+            pass
+    return out
+
+
+def _pua(c: str) -> bool:
+    return "\ue000" <= c <= "\uf8ff"
+
+
+def _plain(c: str) -> bool:
+    """Not private use and in the BMP (gb18030 maps a few pairs to supplementary characters)."""
+    return not _pua(c) and c <= "\uffff"
+
+
+def _forms(c: str) -> set[str]:
+    return {c, s2t_char(c)}
+
+
+class MojibakePass(Pass):
+    name = "mojibake"
+    description = "repair mojibake: UTF-8 read as GBK, GBK read with a lost byte"
+
+    def run(self, doc: Document, ctx: PassContext) -> Document:
+        m = model()
+        rx = m.suspect_re
+        repairer = Repairer(m, doc)
+
+        def fix(text: str, index: int) -> str:
+            if rx.search(text) is None:
+                return text
+            new, repairs = repairer.repair(text)
+            line = ctx.line_of(index)
+            for r in repairs:
+                before = text[r.start:r.end]
+                message = f"lost character(s) chosen from context: {''.join(r.guessed)}" if r.guessed else ""
+                ctx.change(r.kind, before, r.text, line=line, block=index + 1, message=message)
+                if r.unknown:
+                    ctx.unrepaired("mojibake-lost-character", r.text, line=line, block=index + 1,
+                                   message=f"{r.unknown} character(s) lost with a byte; marked {LOST}")
+            return new
+
+        return map_block_text(doc, fix)
+
+
+@hookimpl
+def register_passes(register):
+    register(MojibakePass())

@@ -1,0 +1,144 @@
+"""Pass `pinyin`: remove pinyin readings some converters append after characters.
+
+`經(jīng)營` → `經營`, `服務(wù)` → `服務`. A parenthesis right after a Han character is removed only
+when what it holds is a reading of that very character according to pypinyin's dictionary
+(every heteronym counts). Readings may carry tone marks (`jīng`), tone numbers (`jing1`,
+`u:`/`v` for ü) or, only in a document where marked readings were already found, no tone at all
+(`jing`): a bare Latin word after a Han character is too often a real gloss (`王(Wang)`).
+Real parentheses stay: `(GDP)`, `(省、區、市)`, `(2020)`, `(xi)` after a Latin letter, `中(abc)`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+from wenzhuan.hookspecs import hookimpl
+from wenzhuan.model import Document
+from wenzhuan.registry import Pass, PassContext
+
+from ._hanzi import is_han, map_block_text
+
+_TONE_MARKS = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0300": 4}
+# A Han character, then a parenthesis (half or full width) around one Latin syllable.
+_LETTERS = "a-zA-Z\u00c0-\u024f\u1e00-\u1eff\u0300-\u036f:"
+ANNOTATION_RE = re.compile(
+    r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff])"
+    r"([(（])([" + _LETTERS + r"]{1,7}[0-5]?)([)）])")
+# The fast path: text without an opening parenthesis followed by a letter has nothing to do.
+_QUICK_RE = re.compile(r"[(（][" + _LETTERS + r"]")
+
+
+def parse_reading(raw: str) -> tuple[str, int | None, bool] | None:
+    """`jīng` → ('jing', 1, True); `jing1` → ('jing', 1, True); `jing` → ('jing', None, False).
+
+    Returns (letters, tone, toned) or None when it cannot be a pinyin syllable. Tone 5 is the
+    neutral tone; `toned` says whether the reading says its tone at all.
+    """
+    text = raw.strip().lower().replace("u:", "ü").replace("v", "ü")
+    tone: int | None = None
+    if text and text[-1].isdigit():
+        tone = int(text[-1]) or 5
+        text = text[:-1]
+    letters = []
+    for ch in unicodedata.normalize("NFD", text):
+        if ch in _TONE_MARKS:
+            if tone is not None:
+                return None  # two tones in one syllable
+            tone = _TONE_MARKS[ch]
+        elif ch == "\u0308":
+            if not letters or letters[-1] != "u":
+                return None
+            letters[-1] = "ü"
+        elif "a" <= ch <= "z":
+            letters.append(ch)
+        else:
+            return None
+    base = "".join(letters)
+    if not base or not re.fullmatch(r"[a-zü]{1,6}", base):
+        return None
+    # after j, q, x, y the ü is written u
+    if base[0] in "jqxy":
+        base = base.replace("ü", "u")
+    return base, tone, tone is not None
+
+
+@functools.lru_cache(maxsize=8192)
+def readings(char: str) -> frozenset[tuple[str, int]]:
+    """Every reading pypinyin knows for `char`, as (letters, tone) pairs (tone 5 = neutral)."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    raw = pinyin_dict.get(ord(char))
+    if not raw:
+        return frozenset()
+    out = set()
+    for item in raw.split(","):
+        parsed = parse_reading(item)
+        if parsed is not None:
+            base, tone, _ = parsed
+            out.add((base, tone if tone is not None else 5))
+    return frozenset(out)
+
+
+def is_reading_of(char: str, raw: str, *, allow_toneless: bool) -> bool:
+    parsed = parse_reading(raw)
+    if parsed is None:
+        return False
+    base, tone, toned = parsed
+    known = readings(char)
+    if toned:
+        return (base, tone) in known
+    if (base, 5) in known:
+        return True  # a neutral-tone reading carries no mark: 們(men)
+    # A toneless word is only taken for a reading in a document that has marked ones, and never
+    # capitalized (a Latin gloss or name such as 王(Wang) is written that way).
+    return allow_toneless and raw == raw.lower() and any(b == base for b, _ in known)
+
+
+class PinyinPass(Pass):
+    name = "pinyin"
+    description = "remove pinyin readings appended after characters: 經(jīng)營 → 經營"
+
+    def run(self, doc: Document, ctx: PassContext) -> Document:
+        texts: list[str] = []
+
+        def gather(text: str, index: int) -> str:
+            if _QUICK_RE.search(text):
+                texts.append(text)
+            return text
+
+        map_block_text(doc, gather)
+        if not texts:
+            return doc
+        # Evidence that a converter ran: at least two readings with their tone written out.
+        toned = sum(1 for t in texts for m in ANNOTATION_RE.finditer(t)
+                    if is_reading_of(m.group(1), m.group(3), allow_toneless=False)
+                    and parse_reading(m.group(3))[2])
+        allow_toneless = toned >= 2
+
+        def fix(text: str, index: int) -> str:
+            if not _QUICK_RE.search(text):
+                return text
+            out: list[str] = []
+            pos = 0
+            for m in ANNOTATION_RE.finditer(text):
+                char, reading = m.group(1), m.group(3)
+                if not is_reading_of(char, reading, allow_toneless=allow_toneless):
+                    continue
+                out.append(text[pos:m.end(1)])
+                pos = m.end()
+                after = text[pos] if pos < len(text) and is_han(text[pos]) else ""
+                ctx.change("pinyin-annotation", m.group(0) + after, char + after, line=ctx.line_of(index),
+                           block=index + 1)
+            if pos == 0:
+                return text
+            out.append(text[pos:])
+            return "".join(out)
+
+        return map_block_text(doc, fix)
+
+
+@hookimpl
+def register_passes(register):
+    register(PinyinPass())

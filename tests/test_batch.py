@@ -1,0 +1,550 @@
+"""Batch conversion (issue 9): folders in, an output folder out, in parallel, resumable.
+
+Every test runs the real command in a subprocess (helpers.run_cli) or the real runner; the
+kill tests send real signals to a real run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from wenzhuan.batch import expand_inputs, output_path, safe_name
+from wenzhuan.manager import default_host
+
+from .conftest import SAMPLES
+from .helpers import make_plugin_dist, run_cli
+
+LIBRARY = (SAMPLES / "hans-library-plain.txt").read_text(encoding="utf-8")
+JEKYLL = (SAMPLES / "hans-port-jekyll.md").read_text(encoding="utf-8")
+
+# A third-party plugin used by several tests: a pass that logs each run (to count
+# normalizations), optionally sleeps (to make a run last long enough to be killed), and really
+# changes the text (旧 → 新), so the batch report has change counts to carry.
+TESTKIT = '''
+import os, time
+from wenzhuan.api import Pass, hookimpl, map_text
+
+class Renew(Pass):
+    name = "testkit-renew"
+
+    def run(self, doc, ctx):
+        log = os.environ.get("WZ_TESTKIT_LOG")
+        if log:
+            with open(log, "a", encoding="utf-8") as fh:
+                fh.write(f"{ctx.path}\\n")
+        time.sleep(float(os.environ.get("WZ_TESTKIT_DELAY", "0")))
+
+        def fix(text):
+            for _ in range(text.count("旧")):
+                ctx.change("renew", "旧", "新")
+            return text.replace("旧", "新")
+
+        return map_text(doc, fix)
+
+@hookimpl
+def register_passes(register):
+    register(Renew())
+'''
+
+
+@pytest.fixture
+def testkit(tmp_path):
+    """Environment for run_cli that loads the test plugin; returns (env, log file)."""
+    root = make_plugin_dist(tmp_path / "kit", "wz-testkit", "wz_testkit", TESTKIT)
+    log = tmp_path / "passes.log"
+    env = {"PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")]),
+           "WENZHUAN_LOAD_PLUGINS": "wz_testkit", "WZ_TESTKIT_LOG": str(log)}
+    return env, log
+
+
+def tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+def listing(root: Path) -> list[str]:
+    """Every file under root (hidden ones too), relative, sorted."""
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
+def out_lines(done) -> list[str]:
+    return done.stdout.decode().splitlines()
+
+
+def err_lines(done) -> list[str]:
+    return done.stderr.decode().splitlines()
+
+
+ARTICLE = "城西社区图书馆扩建完工\n\n　　新馆面积达到1200平方米。\n"
+
+
+def cause(data: bytes) -> str:
+    """The pipeline's own message for bytes that cannot be decoded: the batch must carry it as is."""
+    from wenzhuan.decode import decode
+    from wenzhuan.errors import InputError
+
+    try:
+        decode(data)
+    except InputError as exc:
+        return f"{exc.message} ({exc.hint})" if exc.hint else exc.message
+    raise AssertionError(f"{data!r} decodes")
+
+
+# ----------------------------------------------------------------------- folders and names
+
+
+def test_folder_is_mirrored_with_names_from_inputs(tmp_path):
+    src = tree(tmp_path / "in", {
+        "a.txt": LIBRARY,
+        "news/2023/b.md": JEKYLL,
+        "news/2023/c.markdown": "# 标题\n\n正文。\n",
+        "news/photo.png": b"\x89PNG\r\n\x1a\n",
+        ".hidden.txt": "隐藏",
+        ".git/config.txt": "不要",
+        "notes.TXT": "大写扩展名也算。\n",
+    })
+    out = tmp_path / "out"
+    done = run_cli("convert", str(src), "-t", "md", "-o", str(out), "-j", "2")
+    assert done.returncode == 0, done.stderr
+    assert [p for p in listing(out) if not p.startswith(".")] == [
+        "a.md", "news/2023/b.md", "news/2023/c.md", "notes.md"]
+    # names come from the input files, not from the titles inside them
+    assert "港口物流数字化转型观察" in (out / "news/2023/b.md").read_text(encoding="utf-8")
+    assert "城西社区图书馆扩建完工" in (out / "a.md").read_text(encoding="utf-8")
+    assert err_lines(done)[-1].startswith("wenzhuan: 4 files: 4 converted, 0 up to date, 0 failed in ")
+
+
+def test_output_folder_inside_the_input_folder_is_not_read_back(tmp_path):
+    src = tree(tmp_path / "in", {"a.md": "# 一\n\n正文。\n", "sub/b.md": "# 二\n\n正文。\n"})
+    done = run_cli("convert", str(src), "-t", "md", "-o", str(src / "md"))
+    assert done.returncode == 0, done.stderr
+    again = run_cli("convert", str(src), "-t", "md", "-o", str(src / "md"))
+    assert again.returncode == 0, again.stderr
+    assert "md/a.md" not in again.stdout.decode()
+    assert err_lines(again)[-1].startswith("wenzhuan: 2 files: 0 converted, 2 up to date, 0 failed")
+
+
+def test_glob_filters_files_of_folders(tmp_path):
+    src = tree(tmp_path / "in", {"a.txt": ARTICLE, "b.md": "# 乙\n", "sub/c.txt": ARTICLE, "sub/d.md": "# 丁\n"})
+    out = tmp_path / "out"
+    done = run_cli("convert", str(src), "-t", "json", "-o", str(out), "--glob", "*.txt")
+    assert done.returncode == 0, done.stderr
+    assert [p for p in listing(out) if not p.startswith(".")] == ["a.json", "sub/c.json"]
+    out2 = tmp_path / "out2"
+    done = run_cli("convert", str(src), "-t", "json", "-o", str(out2), "--glob", "sub/*")
+    assert [p for p in listing(out2) if not p.startswith(".")] == ["sub/c.json", "sub/d.json"]
+    done = run_cli("convert", str(src), "-t", "json", "-o", str(tmp_path / "o3"), "--glob", "*.html")
+    assert done.returncode == 1
+    assert err_lines(done) == [f"wenzhuan: error: {src}: no files matching *.html in it "
+                               f"(choose other files with --glob PATTERN)"]
+
+
+def test_safe_names():
+    assert safe_name("a\x1bb\nc\x7f\x85") == "a_b_c__"
+    assert safe_name("..") == "__" and safe_name(".") == "_" and safe_name("") == "_"
+    assert safe_name("a/b\\c") == "a_b_c"
+    assert len(safe_name("长" * 300).encode()) <= 200
+    writer = default_host().catalog.writer("markdown")
+    out = Path("/o")
+    assert output_path("x/../../etc/passwd.txt", out, writer) == Path("/o/x/__/__/etc/passwd.md")
+    assert output_path("/abs/a.txt", out, writer) == Path("/o/abs/a.md")
+    assert output_path("新闻/第1篇\t.txt", out, writer) == Path("/o/新闻/第1篇_.md")
+
+
+def test_control_characters_in_file_names_never_reach_output_names(tmp_path):
+    src = tree(tmp_path / "in", {"bad\x1b[31mname\n.txt": ARTICLE, "ok.txt": ARTICLE})
+    out = tmp_path / "out"
+    done = run_cli("convert", str(src), "-t", "md", "-o", str(out), "-j", "1")
+    assert done.returncode == 0, done.stderr
+    assert [p for p in listing(out) if not p.startswith(".")] == ["bad_[31mname_.md", "ok.md"]
+
+
+def test_symlinked_folder_in_output_is_not_written_through(tmp_path):
+    src = tree(tmp_path / "in", {"sub/a.txt": ARTICLE, "b.txt": ARTICLE})
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "sub").symlink_to(elsewhere)
+    done = run_cli("convert", str(src), "-t", "md", "-o", str(out), "-j", "1")
+    assert done.returncode == 1
+    assert list(elsewhere.iterdir()) == []
+    assert (out / "b.md").exists()
+    assert (f"wenzhuan: error: {src / 'sub/a.txt'}: {out / 'sub/a.md'}: its folder leads outside the output "
+            f"folder (a symbolic link); refusing to write through it") in err_lines(done)
+
+
+def test_clashing_output_names_fail_the_later_file(tmp_path):
+    src = tree(tmp_path / "in", {"a.md": "# 甲\n", "a.txt": ARTICLE})
+    out = tmp_path / "out"
+    done = run_cli("convert", str(src), "-t", "json", "-o", str(out))
+    assert done.returncode == 1
+    assert (out / "a.json").exists()
+    assert (f"wenzhuan: error: {src / 'a.txt'}: its output {out / 'a.json'} is also the output of "
+            f"{src / 'a.md'}; convert one of them separately") in err_lines(done)
+
+
+# ------------------------------------------------------------------ failures and reports
+
+
+def test_a_failing_file_in_the_middle_does_not_stop_the_batch(tmp_path):
+    src = tree(tmp_path / "in", {"1.txt": ARTICLE, "2.txt": b"abc\xff\xfe", "3.txt": ARTICLE})
+    out = tmp_path / "out"
+    done = run_cli("convert", str(src), "-t", "md", "-o", str(out), "-j", "2")
+    assert done.returncode == 1
+    assert [p for p in listing(out) if not p.startswith(".")] == ["1.md", "3.md"]
+    lines = err_lines(done)
+    assert lines[0] == f"wenzhuan: error: {src / '2.txt'}: {cause(b'abc' + bytes([0xff, 0xfe]))}"
+    assert re.fullmatch(r"wenzhuan: 3 files: 2 converted, 0 up to date, 1 failed in [\d.]+ s \([\d.]+ files/s\)",
+                        lines[1])
+    assert len(lines) == 2
+
+
+def test_fail_fast_stops_at_the_first_failure(tmp_path):
+    src = tree(tmp_path / "in", {"1.txt": ARTICLE, "2.txt": b"\xff", "3.txt": ARTICLE, "4.txt": ARTICLE})
+    out = tmp_path / "out"
+    done = run_cli("convert", str(src), "-t", "md", "-o", str(out), "-j", "1", "--fail-fast")
+    assert done.returncode == 1
+    assert [p for p in listing(out) if not p.startswith(".")] == ["1.md"]
+    assert err_lines(done)[-1].startswith("wenzhuan: stopped at the first failure (--fail-fast): 4 files: "
+                                          "1 converted, 0 up to date, 1 failed in ")
+    assert err_lines(done)[-1].endswith("; 2 not done")
+
+
+def test_report_json(tmp_path, testkit):
+    env, _ = testkit
+    src = tree(tmp_path / "in", {"a.txt": "城市面貌\n\n　　旧城旧貌换新颜。\n", "b.txt": b"\x80abc", "c.md": "# 丙\n"})
+    out, report = tmp_path / "out", tmp_path / "report.json"
+    done = run_cli("convert", str(src), "-t", "md", "-t", "json", "-o", str(out), "--report", str(report),
+                   plugins=True, env=env)
+    assert done.returncode == 1
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert {k: data[k] for k in ("wenzhuan_batch", "formats", "total", "converted", "skipped", "failed",
+                                 "not_done", "stopped")} == {
+        "wenzhuan_batch": 1, "formats": ["markdown", "json"], "total": 3, "converted": 2, "skipped": 0,
+        "failed": 1, "not_done": 0, "stopped": None}
+    files = {Path(f["input"]).name: f for f in data["files"]}
+    a = files["a.txt"]
+    assert a["status"] == "converted" and a["error"] is None
+    assert a["outputs"] == {"markdown": str(out / "a.md"), "json": str(out / "a.json")}
+    assert a["changes"]["testkit-renew"] == 2  # with whatever the built-in passes changed
+    assert all(isinstance(v, int) and v > 0 for v in a["changes"].values())
+    assert isinstance(a["seconds"], float) and a["seconds"] >= 0
+    assert "新城新貌换新颜" in (out / "a.md").read_text(encoding="utf-8")
+    b = files["b.txt"]
+    assert b["status"] == "failed" and b["changes"] == {}
+    assert b["error"] == cause(b"\x80abc")
+    assert "testkit-renew" not in files["c.md"]["changes"]
+
+
+# ---------------------------------------------------------------------------- resuming
+
+
+def test_resume_skips_up_to_date_outputs_and_force_redoes_them(tmp_path):
+    src = tree(tmp_path / "in", {"a.txt": ARTICLE, "b.txt": ARTICLE, "c.txt": ARTICLE})
+    out = tmp_path / "out"
+    args = ("convert", str(src), "-t", "md", "-o", str(out), "-j", "1")
+    assert run_cli(*args).returncode == 0
+    again = run_cli(*args)
+    assert out_lines(again) == [f"[1/3] skipped {src / 'a.txt'} (up to date)",
+                                f"[2/3] skipped {src / 'b.txt'} (up to date)",
+                                f"[3/3] skipped {src / 'c.txt'} (up to date)"]
+    # an edited input, a deleted output, and an output edited by hand are done again
+    time.sleep(0.01)
+    (src / "b.txt").write_text(ARTICLE + "补充一段。\n", encoding="utf-8")
+    (out / "c.md").unlink()
+    third = run_cli(*args)
+    assert out_lines(third) == [f"[1/3] skipped {src / 'a.txt'} (up to date)",
+                                f"[2/3] converted {src / 'b.txt'} -> {out / 'b.md'}",
+                                f"[3/3] converted {src / 'c.txt'} -> {out / 'c.md'}"]
+    assert "补充一段" in (out / "b.md").read_text(encoding="utf-8")
+    (out / "a.md").write_text("edited by hand", encoding="utf-8")
+    fourth = run_cli(*args)
+    assert out_lines(fourth) == [f"[1/3] skipped {src / 'b.txt'} (up to date)",  # skips are listed first
+                                 f"[2/3] skipped {src / 'c.txt'} (up to date)",
+                                 f"[3/3] converted {src / 'a.txt'} -> {out / 'a.md'}"]
+    forced = run_cli(*args, "--force")
+    assert [line.split()[1] for line in out_lines(forced)] == ["converted"] * 3
+
+
+def test_changed_options_trigger_reconversion(tmp_path):
+    src = tree(tmp_path / "in", {"post.md": JEKYLL})
+    out = tmp_path / "out"
+    args = ("convert", str(src), "-t", "md", "-o", str(out), "-j", "1")
+    assert run_cli(*args).returncode == 0
+    assert (out / "post.md").read_text(encoding="utf-8").startswith("---\n")
+    assert out_lines(run_cli(*args))[0].startswith("[1/1] skipped")
+    done = run_cli(*args, "--no-front-matter")
+    assert out_lines(done) == [f"[1/1] converted {src / 'post.md'} -> {out / 'post.md'}"]
+    assert not (out / "post.md").read_text(encoding="utf-8").startswith("---")
+    assert out_lines(run_cli(*args, "--no-front-matter"))[0].startswith("[1/1] skipped")
+    # and back to the defaults: the fingerprint differs again
+    assert out_lines(run_cli(*args))[0].startswith("[1/1] converted")
+
+
+def test_existing_files_not_made_by_the_batch_need_force(tmp_path):
+    src = tree(tmp_path / "in", {"a.txt": ARTICLE, "b.txt": ARTICLE})
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.md").write_text("mine", encoding="utf-8")
+    done = run_cli("convert", str(src), "-t", "md", "-o", str(out), "-j", "1")
+    assert done.returncode == 1
+    assert (out / "a.md").read_text(encoding="utf-8") == "mine"
+    assert (f"wenzhuan: error: {src / 'a.txt'}: {out / 'a.md'} already exists and was not made by this batch "
+            f"(use --force to overwrite it)") in err_lines(done)
+    assert run_cli("convert", str(src), "-t", "md", "-o", str(out), "--force").returncode == 0
+    assert "图书馆" in (out / "a.md").read_text(encoding="utf-8")
+
+
+def _slow_tree(root: Path, n: int) -> Path:
+    return tree(root, {f"part{i // 10}/article-{i:03}.txt": f"第{i}篇 旧闻\n\n　　正文{i}。\n" * 20
+                       for i in range(n)})
+
+
+def _wait_for(predicate, timeout: float = 60.0) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return
+        time.sleep(0.02)
+    raise AssertionError("timed out")
+
+
+def _group_gone(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def _start(args: list[str], env: dict) -> subprocess.Popen:
+    full = dict(os.environ)
+    full.update(env)
+    return subprocess.Popen([sys.executable, "-m", "wenzhuan", *args], env=full, start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _reference(tmp_path: Path, src: Path, env: dict) -> dict[str, bytes]:
+    ref = tmp_path / "reference"
+    done = run_cli("convert", str(src), "-t", "md", "-o", str(ref), "-j", "2", plugins=True,
+                   env={**env, "WZ_TESTKIT_DELAY": "0"})
+    assert done.returncode == 0, done.stderr
+    return {p: (ref / p).read_bytes() for p in listing(ref) if not p.startswith(".")}
+
+
+def _check_complete_or_absent(out: Path, reference: dict[str, bytes]) -> int:
+    """No temporary or stray files; every output present is byte-identical to the reference."""
+    names = [p for p in listing(out) if p != ".wenzhuan-batch.jsonl"]
+    assert not [p for p in names if p.endswith(".part")], names
+    assert set(names) <= set(reference), set(names) - set(reference)
+    for name in names:
+        assert (out / name).read_bytes() == reference[name], name
+    return len(names)
+
+
+@pytest.mark.parametrize("how", ["INT", "TERM", "KILL-main", "KILL-group"])
+def test_interrupted_run_leaves_no_partial_files_and_a_rerun_finishes(tmp_path, testkit, how):
+    env, _ = testkit
+    env = {**env, "WZ_TESTKIT_DELAY": "0.05"}
+    src = _slow_tree(tmp_path / "in", 80)
+    reference = _reference(tmp_path, src, env)
+    assert len(reference) == 80
+    out = tmp_path / "out"
+    args = ["convert", str(src), "-t", "md", "-o", str(out), "-j", "2"]
+    proc = _start(args, env)
+    _wait_for(lambda: len([p for p in out.rglob("*.md")]) >= 3)
+    if how == "INT":  # what Ctrl-C does: SIGINT to the whole foreground group
+        os.killpg(proc.pid, signal.SIGINT)
+    elif how == "TERM":  # `kill PID`
+        proc.send_signal(signal.SIGTERM)
+    elif how == "KILL-main":  # `kill -9 PID`: the workers notice and stop by themselves
+        proc.kill()
+    else:  # everything at once, mid-write: temporary files may stay until the next run
+        os.killpg(proc.pid, signal.SIGKILL)
+    _, stderr = proc.communicate(timeout=60)
+    _wait_for(lambda: _group_gone(proc.pid), timeout=30)
+    if how in ("INT", "TERM"):
+        assert proc.returncode == 130
+        last = stderr.decode().splitlines()[-1]
+        assert last.startswith("wenzhuan: interrupted: 80 files: ") and last.endswith(
+            "not done: run the same command again to finish")
+    else:
+        assert proc.returncode == -signal.SIGKILL
+    if how != "KILL-group":
+        made = _check_complete_or_absent(out, reference)
+    else:
+        made = len([p for p in listing(out) if p.endswith(".md")])
+    assert 3 <= made < 80
+
+    rerun = run_cli(*args, plugins=True, env={**env, "WZ_TESTKIT_DELAY": "0"})
+    assert rerun.returncode == 0, rerun.stderr
+    assert _check_complete_or_absent(out, reference) == 80
+    summary = err_lines(rerun)[-1]
+    converted = int(re.search(r"(\d+) converted", summary).group(1))
+    skipped = int(re.search(r"(\d+) up to date", summary).group(1))
+    assert converted + skipped == 80 and skipped >= made - 2  # at most the ones cut short are redone
+
+
+def test_stale_temporary_files_of_a_killed_run_are_removed(tmp_path):
+    src = tree(tmp_path / "in", {"a.txt": ARTICLE})
+    out = tmp_path / "out"
+    out.mkdir()
+    stale = out / ".a.md.x1y2z3_q.part"
+    stale.write_bytes(b"half an outp")
+    unrelated = out / ".notes.txt.abc.part"
+    unrelated.write_bytes(b"not ours")
+    assert run_cli("convert", str(src), "-t", "md", "-o", str(out)).returncode == 0
+    assert not stale.exists() and unrelated.exists()
+
+
+# ------------------------------------------------------------------ several formats at once
+
+
+def test_several_formats_from_one_normalization(tmp_path, testkit):
+    env, log = testkit
+    src = tmp_path / "a.txt"
+    src.write_text("一则消息\n\n　　旧闻一则。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    done = run_cli("convert", str(src), "-t", "markdown", "-t", "json", "-o", str(out), plugins=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert out_lines(done) == [f"[1/1] converted {src} -> {out / 'a.md'}, {out / 'a.json'}"]
+    assert log.read_text(encoding="utf-8").splitlines() == [str(src)]  # normalized once
+    assert "新闻一则" in (out / "a.md").read_text(encoding="utf-8")
+    assert "新闻一则" in (out / "a.json").read_text(encoding="utf-8")
+    # a folder: one normalization per file for both formats
+    log.unlink()
+    folder = tree(tmp_path / "in", {"x.txt": ARTICLE, "y/z.txt": ARTICLE})
+    done = run_cli("convert", str(folder), "-t", "md", "-t", "json", "-o", str(tmp_path / "o2"), plugins=True,
+                   env=env)
+    assert done.returncode == 0, done.stderr
+    assert sorted(log.read_text(encoding="utf-8").splitlines()) == [str(folder / "x.txt"), str(folder / "y/z.txt")]
+    assert [p for p in listing(tmp_path / "o2") if not p.startswith(".")] == ["x.json", "x.md", "y/z.json", "y/z.md"]
+
+
+def test_several_formats_without_an_output_folder(tmp_path):
+    src = tmp_path / "a.txt"
+    src.write_text(ARTICLE, encoding="utf-8")
+    done = run_cli("convert", str(src), "-t", "md", "-t", "json", cwd=tmp_path / ".")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "a.md").exists() and (tmp_path / "a.json").exists()
+    done = run_cli("convert", str(src), "-t", "md", "-t", "json", "-o", "-")
+    assert done.returncode == 2
+    assert "several -t formats write several files: give an output folder with -o DIR/" in done.stderr.decode()
+
+
+def test_writer_options_go_to_the_formats_that_declare_them(tmp_path):
+    src = tmp_path / "post.md"
+    src.write_text(JEKYLL, encoding="utf-8")
+    out = tmp_path / "out"
+    done = run_cli("convert", str(src), "-t", "md", "-t", "json", "-o", str(out), "--no-front-matter",
+                   "-O", "indent=4")
+    assert done.returncode == 0, done.stderr
+    assert not (out / "post.md").read_text(encoding="utf-8").startswith("---")
+    assert (out / "post.json").read_text(encoding="utf-8").startswith('{\n    "')
+    done = run_cli("convert", str(src), "-t", "md", "-t", "json", "-o", str(out), "-O", "colour=red")
+    assert done.returncode == 1
+    assert err_lines(done) == ["wenzhuan: error: no format of markdown, json has an option 'colour' "
+                               "(see `wenzhuan formats FORMAT` for each format's options)"]
+
+
+# ----------------------------------------------------------------- where -o points, output
+
+
+def test_a_folder_with_an_output_file_is_one_collection(tmp_path):
+    src = tree(tmp_path / "in", {"1.md": "---\ntitle: 第一篇\n---\n正文一。\n", "2.md": "---\ntitle: 第二篇\n---\n正文二。\n",
+                                 "10.md": "---\ntitle: 第十篇\n---\n正文十。\n"})
+    book = tmp_path / "book.md"
+    done = run_cli("convert", str(src), "-o", str(book), "--title", "文集")
+    assert done.returncode == 0, done.stderr
+    text = book.read_text(encoding="utf-8")
+    assert text.index("第一篇") < text.index("第二篇") < text.index("第十篇")  # natural order
+    assert "文集" in text
+    assert listing(tmp_path / "in") == ["1.md", "10.md", "2.md"]  # nothing written beside the inputs
+
+
+def test_output_folder_rules(tmp_path):
+    src = tmp_path / "a.txt"
+    src.write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "existing").mkdir()
+    assert run_cli("convert", str(src), "-t", "md", "-o", str(tmp_path / "existing")).returncode == 0
+    assert (tmp_path / "existing/a.md").exists()
+    assert run_cli("convert", str(src), "-t", "md", "-o", str(tmp_path / "new") + "/").returncode == 0
+    assert (tmp_path / "new/a.md").exists()
+    folder = tree(tmp_path / "in", {"b.txt": ARTICLE})
+    assert run_cli("convert", str(folder), "-t", "md", "-o", str(tmp_path / "noext")).returncode == 0
+    assert (tmp_path / "noext/b.md").exists()
+    done = run_cli("convert", str(folder), "-t", "md")
+    assert done.returncode == 2 and "a folder needs -o" in done.stderr.decode()
+    (tmp_path / "afile").write_text("x")
+    done = run_cli("convert", str(src), "-t", "md", "-t", "json", "-o", str(tmp_path / "afile"))
+    assert done.returncode == 1
+    assert err_lines(done) == [f"wenzhuan: error: {tmp_path / 'afile'}: is a file, not a folder "
+                               f"(give a folder with -o DIR/, or one output file without the /)"]
+    done = run_cli("convert", str(src), "-o", str(tmp_path / "x.md"), "--jobs", "2")
+    assert done.returncode == 2 and "--jobs, --fail-fast and --report apply to batch conversion" in done.stderr.decode()
+
+
+def test_plain_lines_when_not_a_terminal(tmp_path):
+    src = tree(tmp_path / "in", {"a.txt": ARTICLE, "b/c.md": "# 丙\n", "b/d.txt": b"\xff"})
+    out = tmp_path / "out"
+    done = run_cli("convert", str(src), "-t", "md", "-o", str(out), "-j", "1")
+    assert out_lines(done) == [
+        f"[1/3] converted {src / 'a.txt'} -> {out / 'a.md'}",
+        f"[2/3] converted {src / 'b/c.md'} -> {out / 'b/c.md'}",
+        f"[3/3] failed {src / 'b/d.txt'}: {cause(bytes([0xff]))}",
+    ]
+    quiet = run_cli("convert", str(src), "-t", "md", "-o", str(out), "-j", "1", "--quiet")
+    assert quiet.stdout == b""
+    assert err_lines(quiet) == [f"wenzhuan: error: {src / 'b/d.txt'}: {cause(bytes([0xff]))}"]
+
+
+def test_progress_bar_on_a_terminal(tmp_path):
+    import pty
+
+    src = tree(tmp_path / "in", {"a.txt": ARTICLE, "b.txt": b"\xff", "c.txt": ARTICLE})
+    out = tmp_path / "out"
+    master, slave = pty.openpty()
+    env = dict(os.environ, WENZHUAN_LOAD_PLUGINS="", COLUMNS="120", TERM="xterm")
+    proc = subprocess.Popen([sys.executable, "-m", "wenzhuan", "convert", str(src), "-t", "md", "-o", str(out)],
+                            stdout=subprocess.PIPE, stderr=slave, env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=60)
+    os.close(master)
+    screen = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", b"".join(chunks)).decode("utf-8", "replace")
+    assert proc.returncode == 1
+    assert "3/3" in screen and "files/s" in screen and "1 failed" in screen
+    assert f"failed {src / 'b.txt'}: cannot decode" in screen.replace("\r\n", "").replace("\n", "")
+    # stdout is not a terminal: the per-file lines go there too
+    lines = proc.stdout.read().decode().splitlines()
+    assert sorted(line.split("] ", 1)[1].split()[0] for line in lines) == ["converted", "converted", "failed"]
+
+
+def test_expand_inputs_orders_naturally(tmp_path):
+    src = tree(tmp_path / "in", {"第2章.txt": "x", "第10章.txt": "x", "第1章.txt": "x", "a/第3章.txt": "x"})
+    got = [rel for _, rel in expand_inputs([str(src)], ("*.txt",))]
+    assert got == ["a/第3章.txt", "第1章.txt", "第2章.txt", "第10章.txt"]
