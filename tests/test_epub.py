@@ -81,6 +81,13 @@ def _build_books(out: Path) -> dict[str, Path]:
                    "--transform", "toc")
     assert done.returncode == 0, done.stderr.decode()
     paths["cli-collection-toc"] = out / "cli-collection-toc.epub"
+    done = run_cli("convert", cli_inputs[0], "-o", str(out / "cli-bilingual.epub"), "--bilingual", "tw",
+                   "--layout", "side-by-side", "--mark-differences")
+    assert done.returncode == 0, done.stderr.decode()
+    paths["cli-bilingual"] = out / "cli-bilingual.epub"
+    done = run_cli("convert", str(FIXTURES), "-o", str(out / "cli-folder.epub"), "--title", "文集")
+    assert done.returncode == 0, done.stderr.decode()
+    paths["cli-folder"] = out / "cli-folder.epub"
     css = out / "custom.css"
     css.write_text("p { text-indent: 0; margin: 0 0 1em 0; }\n", encoding="utf-8")
     done = run_cli("convert", str(FIXTURES / "hant-article.md"), "-o", str(out / "cli-vertical-css.epub"),
@@ -107,7 +114,7 @@ def _break(data: bytes) -> bytes:
 
 
 BOOK_NAMES = ["fixture-hans", "fixture-hant", "vertical-hant", "every-type", "bilingual-side-by-side",
-              "bilingual-interleaved", "split", "collection", "cli-collection", "cli-collection-toc", "cli-vertical-css",
+              "bilingual-interleaved", "split", "collection", "cli-collection", "cli-collection-toc", "cli-bilingual", "cli-folder", "cli-vertical-css",
               "sample-000", "sample-001", "sample-002", "cli-sample"]
 
 
@@ -492,6 +499,17 @@ def test_toc_transform_links_reach_other_chapters(books):
     for href in hrefs:
         file, _, frag = href.partition("#")
         assert file and book.pages[file].find(f".//*[@id='{frag}']") is not None, href
+
+
+def test_cli_bilingual_and_folder_books(books):
+    book = read_epub(books["cli-bilingual"].read_bytes())
+    (_, page), = book.content_pages()
+    converted = page.findall(".//x:div[@class='bilingual-converted']", NS)
+    assert converted and all(d.get(XML_LANG) == "zh-Hant-TW" for d in converted)
+    assert page.findall(".//x:span[@class='script-diff']", NS)
+    folder = read_epub(books["cli-folder"].read_bytes())
+    assert [text_of(t.find(".//x:h1", NS)) for _, t in folder.content_pages()] == [
+        "山城夜市的烟火气", "老書店的最後一個冬天"]
 
 
 def test_cli_collection(books):
