@@ -43,6 +43,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "wenzhuan.plugins.toc",
     "wenzhuan.plugins.opencc",
     "wenzhuan.plugins.script",
+    "wenzhuan.plugins.epub",
 )
 
 

@@ -40,7 +40,7 @@ def test_unknown_format(tmp_path):
     done = run_cli("convert", str(SAMPLE), "-t", "markdwn", "-o", str(tmp_path / "x"))
     assert done.returncode == 1
     assert done.stderr.decode().strip() == (
-        "wenzhuan: error: unknown output format 'markdwn'; known: bilingual, docx, json, markdown (did you mean 'markdown'?)")
+        "wenzhuan: error: unknown output format 'markdwn'; known: bilingual, docx, epub, json, markdown (did you mean 'markdown'?)")
 
 
 def test_format_not_guessable_from_extension(tmp_path):

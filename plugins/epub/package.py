@@ -1,0 +1,59 @@
+"""The container: ebooklib's package, navigation and NCX writers over a reproducible ZIP."""
+
+from __future__ import annotations
+
+import zipfile
+
+from ebooklib import epub
+
+
+class XhtmlPage(epub.EpubHtml):
+    """An XHTML page whose bytes are final: ebooklib must not re-parse them as HTML."""
+
+    def __init__(self, uid: str, file_name: str, title: str, lang: str, data: bytes):
+        super().__init__(uid=uid, file_name=file_name, title=title, lang=lang,
+                         media_type="application/xhtml+xml")
+        self._data = data
+
+    def get_content(self, default=None):
+        return self._data
+
+
+# ------------------------------------------------------------------------------- container
+
+
+class _FixedZip:
+    """The part of `zipfile.ZipFile` ebooklib uses, with every entry's metadata fixed."""
+
+    def __init__(self, fh, date_time: tuple[int, ...]):
+        self.zf = zipfile.ZipFile(fh, "w")
+        self.date_time = date_time
+
+    def writestr(self, name: str, data, compress_type: int = zipfile.ZIP_DEFLATED) -> None:
+        info = zipfile.ZipInfo(name, self.date_time)
+        info.compress_type = compress_type
+        info.create_system = 3
+        info.external_attr = 0o100644 << 16
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        self.zf.writestr(info, data, compresslevel=9 if compress_type == zipfile.ZIP_DEFLATED else None)
+
+    def close(self) -> None:
+        self.zf.close()
+
+
+class ReproducibleWriter(epub.EpubWriter):
+    """ebooklib's writer with a reproducible container: `mimetype` first and stored, fixed times."""
+
+    def __init__(self, out, book, date_time, options):
+        super().__init__("", book, options)
+        self._fh = out
+        self._date_time = date_time
+
+    def write(self):
+        self.out = _FixedZip(self._fh, self._date_time)
+        self.out.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
+        self._write_container()
+        self._write_opf()
+        self._write_items()
+        self.out.close()
