@@ -249,9 +249,51 @@ class _Blocks:
             self.ctx.warn(f"{type(b).__name__} not rendered in Markdown")
         return None
 
+    # -- tight and loose lists. The model does not record list spacing: a list is written tight
+    # (no blank lines) unless one of its items holds two blocks that need a blank line between
+    # them, in which case CommonMark makes the whole list loose.
+
+    def can_be_tight(self, b) -> bool:
+        for item in b.items:
+            blocks = [x for x in self.flatten_all(item) if not self.is_dropped(x)]
+            if any(self.needs_blank(x, y) for x, y in zip(blocks, blocks[1:])):
+                return False
+        return True
+
+    def flatten_all(self, blocks) -> list:
+        return [x for block in blocks for x in self.flatten(block)]
+
+    def is_dropped(self, b) -> bool:
+        return isinstance(b, Para) and not self.inl.render(b.content).strip()
+
+    def ends_in_paragraph(self, b) -> bool:
+        """Whether `b` ends with a paragraph that a following line could continue (lazily)."""
+        if isinstance(b, Para):
+            return True
+        if isinstance(b, BlockQuote):
+            inner = [x for x in self.flatten_all(b.blocks) if not self.is_dropped(x)]
+            return bool(inner) and self.ends_in_paragraph(inner[-1])
+        if isinstance(b, (BulletList, OrderedList)):
+            if not b.items:
+                return False
+            inner = [x for x in self.flatten_all(b.items[-1]) if not self.is_dropped(x)]
+            return bool(inner) and self.ends_in_paragraph(inner[-1])
+        return False
+
+    def needs_blank(self, a, b) -> bool:
+        """Whether block `b` written on the line after block `a` would be read differently."""
+        if isinstance(b, Para):  # it would continue a's (last) paragraph
+            return self.ends_in_paragraph(a)
+        if isinstance(a, Para) and isinstance(b, (BulletList, OrderedList)):
+            # a list interrupts a paragraph only when its first item is not empty and, if
+            # ordered, it starts at 1
+            first = [x for x in self.flatten_all(b.items[0]) if not self.is_dropped(x)] if b.items else []
+            return not first or (isinstance(b, OrderedList) and b.start != 1)
+        return False
+
     def list_block(self, b, variant: str) -> str:
         ordered = isinstance(b, OrderedList)
-        tight = all(len(item) <= 1 and all(isinstance(x, Para) for x in item) for item in b.items)
+        tight = self.can_be_tight(b)
         out_items = []
         for n, item in enumerate(b.items):
             if ordered:
