@@ -29,7 +29,7 @@ from wenzhuan.walk import chapters, merge_text
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
 _ORDERED_START = re.compile(r"^(\d{1,9})([.)])(?=[ \t]|$)")
 _ATX_START = re.compile(r"^#{1,6}(?=[ \t]|$)")
-_BULLET_START = re.compile(r"^[-+](?=[ \t]|$)")
+_BULLET_START = re.compile(r"^[-+*](?=[ \t]|$)")
 _BREAK_LINE = re.compile(r"^(?:(?:-[ \t]*){3,}|(?:_[ \t]*){3,}|=+[ \t]*)$")
 # What str.strip() removes, less the line endings (Text never holds them): markdown-it-py strips
 # these from both ends of a paragraph and a heading, and from the start of every line.
@@ -52,7 +52,18 @@ def escape_text(s: str, *, line_start: bool, prev: str, next_: str, before_link:
     out = []
     n = len(s)
     for i, ch in enumerate(s):
-        if ch in "\\*`[]":
+        if ch == "*":
+            # a `*` run with white space on both sides can neither open nor close emphasis
+            a, b = i, i
+            while a > 0 and s[a - 1] == "*":
+                a -= 1
+            while b + 1 < n and s[b + 1] == "*":
+                b += 1
+            left = s[a - 1] if a > 0 else prev
+            right = s[b + 1] if b + 1 < n else next_
+            spaced = left != "" and left.isspace() and right != "" and right.isspace()
+            out.append("*" if spaced else "\\*")
+        elif ch in "\\`[]":
             out.append("\\" + ch)
         elif ch == "_":
             left = s[i - 1] if i > 0 else prev
@@ -64,7 +75,7 @@ def escape_text(s: str, *, line_start: bool, prev: str, next_: str, before_link:
             right = s[i + 1] if i + 1 < n else next_
             out.append("\\<" if (not right or right.isascii() and (right.isalpha() or right in "/!?")) else "<")
         elif ch == "&":
-            out.append("\\&" if _ENTITY.match(s, i) or i + 1 == n else "&")
+            out.append("\\&" if _ENTITY.match(s, i) else "&")
         elif ch == "!" and i + 1 == n and before_link:
             out.append("\\!")
         else:
@@ -387,7 +398,8 @@ class _Blocks:
             try:
                 if heading:
                     text = self.inl.render(expected, line_start=False)
-                    text = re.sub(r"(#+)$", r"\\\1", text)  # a trailing # run would close the heading
+                    # a trailing # run after a blank (or alone) would close the heading
+                    text = re.sub(r"(^|[ \t])(#+)$", r"\1\\\2", text)
                     text = _protect_edges(text)
                     chunk = ("#" * b.level + " " + text) if text else "#" * b.level
                 else:
