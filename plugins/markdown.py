@@ -2,13 +2,19 @@
 
 - Paragraphs are never hard-wrapped: a line break inside Chinese text becomes a space in most
   renderers.
-- Characters are escaped only where CommonMark would otherwise parse them: `*`, `` ` ``, `[`,
-  `]` and `\\` always; `_` unless it sits inside a word; `<` before a tag-like character; `&`
-  before an entity; `#`, `>`, `-`, `+`, `1.` and fences only where they start a line.
-- Emphasis whose `*` delimiters would not parse next to CJK punctuation (`期间**“双十一”**`)
-  is written as `<em>`/`<strong>`, which the Markdown reader reads back.
+- Characters are escaped only where CommonMark would otherwise parse them: `` ` ``, `[`, `]` and
+  `\\` always; `*` unless its run has white space on both sides; `_` unless it sits inside a
+  word; `<` before a tag-like character; `&` before an entity; `!` before a link; `#`, `>`, `-`,
+  `+`, `*`, `1.`, fences and thematic breaks only where they start a line; a trailing `#` run in
+  a heading only after a blank. Blanks at the edges of a paragraph or heading are kept as
+  character references (markdown-it strips all Unicode white space there, U+3000 included).
+- Each paragraph and heading is checked by reading it back: emphasis is written with `*`/`**`
+  where that parses to the same inlines, and as `<em>`/`<strong>` (which the reader reads back)
+  where it does not, e.g. next to CJK punctuation (`期间**“双十一”**`) or beside other emphasis.
+- Lists are written tight unless an item holds blocks that need a blank line between them
+  (the model does not record tight/loose); two adjacent lists alternate their marker.
 - Metadata is YAML front matter unless `--no-front-matter`.
-- Idempotent: Markdown → model → Markdown gives the same bytes.
+- Idempotent: Markdown → model → Markdown gives the same bytes (tests/test_markdown_roundtrip.py).
 """
 
 from __future__ import annotations
