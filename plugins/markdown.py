@@ -2,13 +2,19 @@
 
 - Paragraphs are never hard-wrapped: a line break inside Chinese text becomes a space in most
   renderers.
-- Characters are escaped only where CommonMark would otherwise parse them: `*`, `` ` ``, `[`,
-  `]` and `\\` always; `_` unless it sits inside a word; `<` before a tag-like character; `&`
-  before an entity; `#`, `>`, `-`, `+`, `1.` and fences only where they start a line.
-- Emphasis whose `*` delimiters would not parse next to CJK punctuation (`期间**“双十一”**`)
-  is written as `<em>`/`<strong>`, which the Markdown reader reads back.
+- Characters are escaped only where CommonMark would otherwise parse them: `` ` ``, `[`, `]` and
+  `\\` always; `*` unless its run has white space on both sides; `_` unless it sits inside a
+  word; `<` before a tag-like character; `&` before an entity; `!` before a link; `#`, `>`, `-`,
+  `+`, `*`, `1.`, fences and thematic breaks only where they start a line; a trailing `#` run in
+  a heading only after a blank. Blanks at the edges of a paragraph or heading are kept as
+  character references (markdown-it strips all Unicode white space there, U+3000 included).
+- Each paragraph and heading is checked by reading it back: emphasis is written with `*`/`**`
+  where that parses to the same inlines, and as `<em>`/`<strong>` (which the reader reads back)
+  where it does not, e.g. next to CJK punctuation (`期间**“双十一”**`) or beside other emphasis.
+- Lists are written tight unless an item holds blocks that need a blank line between them
+  (the model does not record tight/loose); two adjacent lists alternate their marker.
 - Metadata is YAML front matter unless `--no-front-matter`.
-- Idempotent: Markdown → model → Markdown gives the same bytes.
+- Idempotent: Markdown → model → Markdown gives the same bytes (tests/test_markdown_roundtrip.py).
 """
 
 from __future__ import annotations
@@ -24,13 +30,16 @@ from wenzhuan.model import (
     Metadata, OrderedList, Para, Span, Strong, Text, ThematicBreak, metadata_to_dict,
 )
 from wenzhuan.registry import Option, WriteContext, Writer
-from wenzhuan.walk import chapters
+from wenzhuan.walk import chapters, merge_text
 
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
 _ORDERED_START = re.compile(r"^(\d{1,9})([.)])(?=[ \t]|$)")
 _ATX_START = re.compile(r"^#{1,6}(?=[ \t]|$)")
-_BULLET_START = re.compile(r"^[-+](?=[ \t]|$)")
+_BULLET_START = re.compile(r"^[-+*](?=[ \t]|$)")
 _BREAK_LINE = re.compile(r"^(?:(?:-[ \t]*){3,}|(?:_[ \t]*){3,}|=+[ \t]*)$")
+# What str.strip() removes, less the line endings (Text never holds them): markdown-it-py strips
+# these from both ends of a paragraph and a heading, and from the start of every line.
+_BLANKS = "".join(chr(c) for c in range(0x110000) if chr(c).isspace() and chr(c) not in "\n\r")
 _ASCII_PUNCT = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
@@ -45,11 +54,22 @@ def is_space(ch: str) -> bool:
 
 def escape_text(s: str, *, line_start: bool, prev: str, next_: str, before_link: bool) -> str:
     """Escape one Text run. `prev`/`next_` are the characters around it in the output."""
-    s = s.replace("\n", " ")
+    s = s.replace("\n", " ").replace("\0", "\ufffd")  # CommonMark reads U+0000 as U+FFFD
     out = []
     n = len(s)
     for i, ch in enumerate(s):
-        if ch in "\\*`[]":
+        if ch == "*":
+            # a `*` run with white space on both sides can neither open nor close emphasis
+            a, b = i, i
+            while a > 0 and s[a - 1] == "*":
+                a -= 1
+            while b + 1 < n and s[b + 1] == "*":
+                b += 1
+            left = s[a - 1] if a > 0 else prev
+            right = s[b + 1] if b + 1 < n else next_
+            spaced = left != "" and left.isspace() and right != "" and right.isspace()
+            out.append("*" if spaced else "\\*")
+        elif ch in "\\`[]":
             out.append("\\" + ch)
         elif ch == "_":
             left = s[i - 1] if i > 0 else prev
@@ -61,7 +81,7 @@ def escape_text(s: str, *, line_start: bool, prev: str, next_: str, before_link:
             right = s[i + 1] if i + 1 < n else next_
             out.append("\\<" if (not right or right.isascii() and (right.isalpha() or right in "/!?")) else "<")
         elif ch == "&":
-            out.append("\\&" if _ENTITY.match(s, i) or i + 1 == n else "&")
+            out.append("\\&" if _ENTITY.match(s, i) else "&")
         elif ch == "!" and i + 1 == n and before_link:
             out.append("\\!")
         else:
@@ -76,10 +96,9 @@ def escape_line_start(text: str) -> str:
     """Escape what would start a block construct at the beginning of a line."""
     if not text:
         return text
-    lead = len(text) - len(text.lstrip(" \t"))
+    lead = len(text) - len(text.lstrip(_BLANKS))
     if lead:  # leading blanks would be stripped (or start a code block): keep them as references
-        text = "".join("&#32;" if c == " " else "&#9;" for c in text[:lead]) + text[lead:]
-        return text
+        return _char_refs(text[:lead]) + text[lead:]
     if _ATX_START.match(text) or text[0] == ">":
         return "\\" + text
     if _BULLET_START.match(text) or _BREAK_LINE.match(text):
@@ -92,11 +111,31 @@ def escape_line_start(text: str) -> str:
     return text
 
 
+def _char_refs(blanks: str) -> str:
+    # A reference to a C0/C1 control character reads as U+FFFD; CommonMark has no way to keep
+    # those (VT, FS to US, NEL) at the edge of a paragraph, so they are left out there.
+    return "".join(f"&#{ord(c)};" for c in blanks if not _is_control(c))
+
+
+def _is_control(c: str) -> bool:
+    o = ord(c)
+    return o < 0x20 and c not in "\t\n\x0c\r" or 0x7F <= o <= 0x9F
+
+
+def _protect_edges(text: str) -> str:
+    """Blanks at the start or end of a paragraph or heading would be stripped (markdown-it strips
+    all Unicode white space there, NBSP and U+3000 included): keep them as character references."""
+    body = text.strip(_BLANKS)
+    if not body:
+        return _char_refs(text)
+    start = text.index(body)
+    return _char_refs(text[:start]) + body + _char_refs(text[start + len(body):])
+
+
 def _protect_trailing(text: str) -> str:
-    """Trailing blanks at the end of a line are dropped by CommonMark: keep them as references."""
-    stripped = text.rstrip(" \t")
-    tail = text[len(stripped):]
-    return stripped + "".join("&#32;" if c == " " else "&#9;" for c in tail)
+    """Blanks at the end of a paragraph would be dropped: keep them as character references."""
+    body = text.rstrip(_BLANKS)
+    return body + _char_refs(text[len(body):])
 
 
 class _Inlines:
@@ -104,11 +143,13 @@ class _Inlines:
 
     def __init__(self, ctx: WriteContext | None):
         self.ctx = ctx
+        self.single_line = False  # in a heading: hard breaks are written as `<br />`
+        self.html_emphasis = False  # the fallback: every Emph/Strong as `<em>`/`<strong>`
 
     def render(self, nodes, *, in_link: bool = False, prev: str = "", next_: str = "",
                line_start: bool = True) -> str:
         parts: list[str] = []
-        nodes = list(nodes)
+        nodes = list(expected_inlines(nodes, in_link=in_link))
         for i, node in enumerate(nodes):
             p = (parts[-1][-1:] if parts and parts[-1] else prev)
             nxt_node = nodes[i + 1] if i + 1 < len(nodes) else None
@@ -139,9 +180,12 @@ class _Inlines:
         if isinstance(node, (Emph, Strong)):
             return self.emphasis(node, prev=prev, next_=next_, in_link=in_link)
         if isinstance(node, Code):
+            if prev == "`":  # right after another code span the backtick runs would join
+                return "<code>" + escape_text(node.text, line_start=False, prev=">", next_="<",
+                                              before_link=False) + "</code>"
             return code_span(node.text)
         if isinstance(node, LineBreak):
-            return "\\\n"
+            return "<br />" if self.single_line else "\\\n"
         if isinstance(node, Link):
             if in_link:  # CommonMark links cannot nest: keep the inner link's text
                 if self.ctx:
@@ -160,12 +204,65 @@ class _Inlines:
         first, last = inner[:1], inner[-1:]
         opens = first and not is_space(first) and (not is_punct(first) or is_space(prev) or is_punct(prev))
         closes = last and not is_space(last) and (not is_punct(last) or is_space(next_) or is_punct(next_))
-        nested = inner.startswith("*") or inner.endswith("*") or "\\\n" in inner
-        if opens and closes and not nested:
+        # a `*` next to another `*` would join its delimiter run
+        nested = inner.startswith("*") or inner.endswith("*") or prev == "*" or next_ == "*"
+        if opens and closes and not nested and not self.html_emphasis:
             return f"{delim}{inner}{delim}"
         # `*` would not parse here (CJK punctuation beside a letter, or nested delimiters)
         inner = self.render(node.content, in_link=in_link, prev=">", next_="<", line_start=False)
         return f"<{tag}>{inner}</{tag}>"
+
+
+def _read_back(chunk: str) -> tuple:
+    from wenzhuan.plugins.readers.markdown import read_markdown
+
+    return read_markdown(chunk).blocks
+
+
+def expected_inlines(nodes, *, in_link: bool = False, edge_breaks: bool = True) -> tuple:
+    """The inlines as the Markdown reader will read back what the writer writes: spans written
+    in place, attributes dropped (Markdown has no syntax for them), nested links as their text,
+    adjacent text runs merged, empty code spans dropped, newlines in text and code as spaces;
+    with `edge_breaks=False` (a paragraph) line breaks at either end are dropped, since
+    CommonMark has no hard break there."""
+    out: list = []
+    for node in nodes:
+        if isinstance(node, Span):
+            out.extend(expected_inlines(node.content, in_link=in_link))
+        elif isinstance(node, Link) and in_link:
+            out.extend(expected_inlines(node.content, in_link=True))
+        elif isinstance(node, Link):
+            out.append(Link(expected_inlines(node.content, in_link=True),
+                            _plain(re.sub(r"[\r\n]", "", node.url)), _plain(node.title)))
+        elif isinstance(node, (Emph, Strong)):
+            out.append(type(node)(expected_inlines(node.content, in_link=in_link)))
+        elif isinstance(node, Code):
+            if node.text:
+                out.append(Code(_one_line(node.text)))
+        elif isinstance(node, Text):
+            out.append(Text(_STRIPPED_CONTROLS.sub("", _one_line(node.text))))
+        else:
+            out.append(node)
+    merged = list(merge_text(out))
+    if not edge_breaks:
+        while merged and isinstance(merged[0], LineBreak):
+            merged.pop(0)
+        while merged and isinstance(merged[-1], LineBreak):
+            merged.pop()
+    return tuple(merged)
+
+
+# Control characters markdown-it strips at the edges of lines and that no character reference
+# can stand for (VT, the information separators FS to US, NEL): dropped from text.
+_STRIPPED_CONTROLS = re.compile("[\x0b\x1c-\x1f\x85]")
+
+
+def _plain(text: str) -> str:
+    return text.replace("\0", "\ufffd")  # CommonMark reads U+0000 as U+FFFD
+
+
+def _one_line(text: str) -> str:
+    return _plain(re.sub(r"\r\n?|\n", " ", text))
 
 
 def code_span(text: str) -> str:
@@ -178,7 +275,8 @@ def code_span(text: str) -> str:
 
 
 def link_destination(url: str) -> str:
-    if url == "" or re.search(r"[\s<>()\\]|[\x00-\x1f]", url):
+    url = url.replace("\0", "\ufffd")
+    if url == "" or re.search(r"[\s<>()\\]|[\x00-\x1f\x7f]", url):
         escaped = re.sub(r"([<>\\])", r"\\\1", re.sub(r"[\r\n]", "", url))
         return f"<{escaped}>"
     return url
@@ -201,17 +299,15 @@ class _Blocks:
         prev_list: tuple[type, str] | None = None
         for block in blocks:
             for b in self.flatten(block):
-                marker_variant = ""
-                if isinstance(b, (BulletList, OrderedList)):
+                variant = ""
+                if isinstance(b, (BulletList, OrderedList)) and prev_list and prev_list[0] is type(b):
                     # two lists in a row would merge into one: alternate the marker
-                    if prev_list and prev_list[0] is type(b):
-                        marker_variant = "alt" if prev_list[1] == "" else ""
-                    prev_list = (type(b), marker_variant)
-                else:
-                    prev_list = None
-                chunk = self.block(b, marker_variant)
-                if chunk is not None:
-                    chunks.append(chunk)
+                    variant = "alt" if prev_list[1] == "" else ""
+                chunk = self.block(b, variant)
+                if chunk is None:
+                    continue
+                prev_list = (type(b), variant) if isinstance(b, (BulletList, OrderedList)) else None
+                chunks.append(chunk)
         return chunks
 
     def flatten(self, block):
@@ -224,24 +320,22 @@ class _Blocks:
 
     def block(self, b, variant: str = "") -> str | None:
         if isinstance(b, Para):
-            text = self.inl.render(b.content)
-            return _protect_trailing(text) if text.strip() else None
+            return self.inline_block(b)
         if isinstance(b, Heading):
-            text = self.inl.render(b.content, line_start=False)
-            text = re.sub(r"(#+)$", r"\\\1", text)  # a trailing # run would be a closing sequence
-            return ("#" * b.level + " " + _protect_trailing(text)).rstrip()
+            return self.inline_block(b)
         if isinstance(b, BlockQuote):
             inner = "\n\n".join(self.render_all(b.blocks))
             return "\n".join((">" + (" " + line if line else "")) for line in inner.split("\n")) if inner else ">"
         if isinstance(b, (BulletList, OrderedList)):
-            return self.list_block(b, variant)
+            return self.list_block(b, variant) if b.items else None
         if isinstance(b, CodeBlock):
-            runs = [len(m) for m in re.findall(r"^ {0,3}(`{3,})", b.text, re.M)]
+            text = re.sub(r"\r\n?", "\n", b.text)  # CommonMark reads a lone CR as a line end
+            runs = [len(m) for m in re.findall(r"^ {0,3}(`{3,})", text, re.M)]
             fence = "`" * max([3] + [n + 1 for n in runs])
             info = b.attr.classes[0] if b.attr.classes else ""
             if "`" in info:
                 info = ""
-            body = b.text + "\n" if b.text else ""
+            body = text + "\n" if text else ""
             return f"{fence}{info}\n{body}{fence}"
         if isinstance(b, ThematicBreak):
             return "***"
@@ -249,15 +343,98 @@ class _Blocks:
             self.ctx.warn(f"{type(b).__name__} not rendered in Markdown")
         return None
 
+    # -- tight and loose lists. The model does not record list spacing: a list is written tight
+    # (no blank lines) unless one of its items holds two blocks that need a blank line between
+    # them, in which case CommonMark makes the whole list loose.
+
+    def can_be_tight(self, b) -> bool:
+        for item in b.items:
+            blocks = [x for x in self.flatten_all(item) if not self.is_dropped(x)]
+            if any(self.needs_blank(x, y) for x, y in zip(blocks, blocks[1:])):
+                return False
+        return True
+
+    def flatten_all(self, blocks) -> list:
+        return [x for block in blocks for x in self.flatten(block)]
+
+    def is_dropped(self, b) -> bool:
+        """Whether `b` is written as nothing at all."""
+        if isinstance(b, Para):
+            return not _protect_trailing(self.inl.render(expected_inlines(b.content, edge_breaks=False))).strip()
+        return isinstance(b, (BulletList, OrderedList)) and not b.items
+
+    def ends_in_paragraph(self, b) -> bool:
+        """Whether `b` ends with a paragraph that a following line could continue (lazily)."""
+        if isinstance(b, Para):
+            return True
+        if isinstance(b, BlockQuote):
+            inner = [x for x in self.flatten_all(b.blocks) if not self.is_dropped(x)]
+            return bool(inner) and self.ends_in_paragraph(inner[-1])
+        if isinstance(b, (BulletList, OrderedList)):
+            if not b.items:
+                return False
+            inner = [x for x in self.flatten_all(b.items[-1]) if not self.is_dropped(x)]
+            return bool(inner) and self.ends_in_paragraph(inner[-1])
+        return False
+
+    def needs_blank(self, a, b) -> bool:
+        """Whether block `b` written on the line after block `a` would be read differently."""
+        if isinstance(b, Para):  # it would continue a's (last) paragraph
+            return self.ends_in_paragraph(a)
+        if isinstance(a, BlockQuote) and isinstance(b, BlockQuote):  # they would join
+            return True
+        if isinstance(a, Para) and isinstance(b, (BulletList, OrderedList)):
+            # a list interrupts a paragraph only when its first item is not empty and, if
+            # ordered, it starts at 1
+            first_line = (self.list_block(b, "") or "").split("\n")[0]
+            return bool(_BARE_MARKER.match(first_line)) or (isinstance(b, OrderedList) and b.start != 1)
+        return False
+
+    def inline_block(self, b) -> str | None:
+        """A paragraph or heading. Written with `*` emphasis where it parses back to the same
+        inlines; checked by reading it back, and written with `<em>`/`<strong>` where not."""
+        heading = isinstance(b, Heading)
+        expected = expected_inlines(b.content, edge_breaks=heading)
+        if not heading and not expected:
+            return None
+        chunk = ""
+        for html in (False, True):
+            self.inl.html_emphasis = html
+            self.inl.single_line = heading
+            try:
+                if heading:
+                    text = self.inl.render(expected, line_start=False)
+                    # a trailing # run after a blank (or alone) would close the heading
+                    text = re.sub(r"(^|[ \t])(#+)$", r"\1\\\2", text)
+                    text = _protect_edges(text)
+                    chunk = ("#" * b.level + " " + text) if text else "#" * b.level
+                else:
+                    chunk = _protect_trailing(self.inl.render(expected))
+                    if not chunk.strip():  # nothing CommonMark can keep (control characters)
+                        return None
+            finally:
+                self.inl.html_emphasis = self.inl.single_line = False
+            want = Heading(b.level, expected) if heading else Para(expected)
+            if _read_back(chunk) == (want,):
+                return chunk
+        if self.ctx:
+            self.ctx.warn(f"{type(b).__name__.lower()} may not read back exactly: {chunk[:60]!r}")
+        return chunk
+
     def list_block(self, b, variant: str) -> str:
         ordered = isinstance(b, OrderedList)
-        tight = all(len(item) <= 1 and all(isinstance(x, Para) for x in item) for item in b.items)
+        tight = self.can_be_tight(b)
         out_items = []
+        start = b.start if ordered else 0
+        if ordered and not 0 <= start <= _MAX_START:
+            if self.ctx:
+                self.ctx.warn(f"ordered list start {start} is outside CommonMark's 0-{_MAX_START}; clamped")
+            start = min(max(start, 0), _MAX_START)
         for n, item in enumerate(b.items):
-            if ordered:
-                marker = f"{b.start + n}{')' if variant else '.'} "
+            if ordered:  # only the first number counts; the others must stay within nine digits
+                marker = f"{min(start + n, _MAX_START)}{')' if variant else '.'} "
             else:
-                marker = ("* " if variant else "- ")
+                marker = ("+ " if variant else "- ")  # not `*`: `* ***` is a thematic break
             chunks = self.render_all(item)
             body = ("\n" if tight else "\n\n").join(chunks)
             if not body:
@@ -265,34 +442,74 @@ class _Blocks:
                 continue
             pad = " " * len(marker)
             lines = body.split("\n")
-            rendered = [marker + lines[0]] + [(pad + line) if line else "" for line in lines[1:]]
+            if _DASH_BREAK.match(marker + lines[0]):  # `- - -` would be a thematic break:
+                lines.insert(0, "")  # start the item with a blank line instead
+            rendered = [(marker + lines[0]).rstrip()] + [(pad + line) if line else "" for line in lines[1:]]
             out_items.append("\n".join(rendered))
         return ("\n" if tight else "\n\n").join(out_items)
 
 
+_MAX_START = 999_999_999
+_DASH_BREAK = re.compile(r"^(?:-[ \t]*){3,}$")
+_BARE_MARKER = re.compile(r"^(?:[-+]|\d{1,9}[.)])$")
 _FRONT_ORDER = ("title", "subtitle", "authors", "date", "source", "url", "tags", "language")
 
 
-def front_matter(meta: Metadata) -> str:
-    data = metadata_to_dict(meta)
+# Front matter keys the Markdown reader maps onto Metadata fields: an `extra` entry by one of
+# these names would be read back as the field, so it is not written (`date` is kept when the
+# field is empty: the reader leaves a date it cannot parse in `extra`).
+_FIELD_KEYS = frozenset(_FRONT_ORDER) | {"author", "lang"}
+
+
+class _FrontMatterDumper(yaml.SafeDumper):
+    """PyYAML's safe dumper, but strings holding characters YAML treats as line breaks (NEL,
+    U+2028, U+2029) are double-quoted, where they are escaped; plain or single-quoted, PyYAML
+    folds them into spaces."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str):
+    style = '"' if any(c in value for c in "\x85\u2028\u2029") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_FrontMatterDumper.add_representer(str, _represent_str)
+
+
+def front_matter(meta: Metadata, ctx: WriteContext | None = None) -> str:
+    """The metadata as a YAML front matter block (empty when there is no metadata).
+
+    Strings are written stripped and empty names left out, as the reader reads them; YAML
+    quotes any string that would otherwise read as another type (`yes`, `null`, `2020-01-01`).
+    """
     out: dict = {}
     for key in _FRONT_ORDER:
-        value = data[key]
-        if value:
-            out[key] = meta.date if key == "date" else value
+        value = getattr(meta, key)
+        if key == "date":
+            if value is not None:
+                out[key] = value
+        elif isinstance(value, tuple):
+            names = [v.strip() for v in value if v.strip()]
+            if names:
+                out[key] = names
+        elif value.strip():
+            out[key] = value.strip()
     for key, value in meta.extra.items():
-        if key not in out:
-            out[key] = value
+        if key in _FIELD_KEYS and not (key == "date" and meta.date is None):
+            if ctx:
+                ctx.warn(f"extra metadata key {key!r} clashes with a front matter field; not written")
+            continue
+        out[key] = value
     if not out:
         return ""
-    dumped = yaml.safe_dump(out, allow_unicode=True, sort_keys=False, default_flow_style=False, width=10**9)
+    dumped = yaml.dump(out, Dumper=_FrontMatterDumper, allow_unicode=True, sort_keys=False,
+                       default_flow_style=False, width=10**9)
     return f"---\n{dumped}---\n"
 
 
 def render_markdown(doc: Document, *, front: bool = True, ctx: WriteContext | None = None) -> str:
     parts = []
     if front:
-        fm = front_matter(doc.metadata)
+        fm = front_matter(doc.metadata, ctx)
         if fm:
             parts.append(fm)
     renderer = _Blocks(ctx)
@@ -305,7 +522,7 @@ def render_markdown(doc: Document, *, front: bool = True, ctx: WriteContext | No
             if art.metadata.title:
                 chunks.append("# " + renderer.inl.render([Text(art.metadata.title)], line_start=False))
             chunks.extend(renderer.render_all(art.blocks))
-    body = "\n\n".join(chunks)
+    body = "\n\n".join(chunks).replace("\0", "\ufffd")  # CommonMark reads U+0000 as U+FFFD
     if body:
         parts.append(("\n" if parts else "") + body + "\n")
     return "".join(parts)

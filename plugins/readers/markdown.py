@@ -196,8 +196,9 @@ class _Converter:
                     target.append(Text(alt))
             else:
                 self.warn(f"unsupported inline {t!r}; dropped")
-        while len(stack) > 1:  # unclosed HTML tags: keep their content
-            _, content = stack.pop()
+        while len(stack) > 1:  # unclosed HTML tags: keep their content, drop the tag
+            kind, content = stack.pop()
+            self.warn(f"unclosed inline HTML tag for {kind.__name__ if kind else 'a span'}; tag dropped")
             stack[-1][1].extend(content)
         return _join_softbreaks(merge_text(stack[0][1]))
 
