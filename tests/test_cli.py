@@ -13,8 +13,11 @@ def test_convert_sample_to_markdown_with_front_matter(tmp_path):
     done = run_cli("convert", str(SAMPLE), "-o", str(out))
     assert done.returncode == 0, done.stderr
     text = out.read_text(encoding="utf-8")
-    assert text.startswith("---\n") or text.strip()  # front matter when there is metadata
-    assert "城西社区图书馆扩建完工" in text
+    assert text.startswith(
+        "---\ntitle: 城西社区图书馆扩建完工 周末起延长开放时间\nauthors:\n- 王晓梅\n- 李建国\n"
+        "date: 2023-04-15\nsource: 城西日报\nlanguage: zh-Hans\n---\n\n"
+        "4月14日，城西社区图书馆扩建工程通过验收。")
+    assert text.endswith("\n\n社区居民张女士表示，以前自习室一座难求，现在终于不用早早排队了。\n")
     assert done.stderr.decode().strip() == f"wrote {out}"
 
 

@@ -50,7 +50,10 @@ SPEC = SHARED / "commonmark" / "spec.json"
 EXPECTED_COUNTS = {
     "exact": 521,
     "loose list": 36,
-    "excluded: reader warns": 96,
+    "excluded: reader warns": 50,
+    # raw HTML blocks go through the HTML reader (Jekyll posts are `<p>` paragraphs), so they
+    # become model nodes instead of warnings; their HTML cannot match the spec's verbatim output
+    "excluded: raw HTML read as nodes": 46,
     "excluded: front matter": 1,
     "excluded: newline in text": 1,
 }
