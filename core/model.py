@@ -26,6 +26,10 @@ def _tuple(value: Iterable[Any]) -> tuple:
     return value if type(value) is tuple else tuple(value)
 
 
+# Nodes are rebuilt by every pass and transform, so __post_init__ stays cheap: a container that is
+# already a tuple (the usual case) is left as it is instead of being set again.
+
+
 @dataclass(frozen=True, slots=True)
 class Attr:
     """Attributes of a block or span: an id, classes, key-value pairs and a BCP 47 language tag."""
@@ -68,7 +72,8 @@ class Emph:
     content: tuple[Inline, ...]
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "content", _tuple(self.content))
+        if type(self.content) is not tuple:
+            object.__setattr__(self, "content", tuple(self.content))
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +81,8 @@ class Strong:
     content: tuple[Inline, ...]
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "content", _tuple(self.content))
+        if type(self.content) is not tuple:
+            object.__setattr__(self, "content", tuple(self.content))
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +93,8 @@ class Link:
     attr: Attr = NO_ATTR
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "content", _tuple(self.content))
+        if type(self.content) is not tuple:
+            object.__setattr__(self, "content", tuple(self.content))
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +118,8 @@ class Span:
     attr: Attr = NO_ATTR
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "content", _tuple(self.content))
+        if type(self.content) is not tuple:
+            object.__setattr__(self, "content", tuple(self.content))
 
 
 Inline = Union[Text, Emph, Strong, Link, Code, LineBreak, Span]
@@ -127,7 +135,8 @@ class Para:
     attr: Attr = NO_ATTR
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "content", _tuple(self.content))
+        if type(self.content) is not tuple:
+            object.__setattr__(self, "content", tuple(self.content))
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +148,8 @@ class Heading:
     def __post_init__(self) -> None:
         if not 1 <= self.level <= 6:
             raise ValueError(f"heading level must be 1-6, not {self.level}")
-        object.__setattr__(self, "content", _tuple(self.content))
+        if type(self.content) is not tuple:
+            object.__setattr__(self, "content", tuple(self.content))
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +158,8 @@ class BlockQuote:
     attr: Attr = NO_ATTR
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "blocks", _tuple(self.blocks))
+        if type(self.blocks) is not tuple:
+            object.__setattr__(self, "blocks", tuple(self.blocks))
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +210,8 @@ class Div:
     attr: Attr = NO_ATTR
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "blocks", _tuple(self.blocks))
+        if type(self.blocks) is not tuple:
+            object.__setattr__(self, "blocks", tuple(self.blocks))
 
 
 Block = Union[Para, Heading, BlockQuote, BulletList, OrderedList, CodeBlock, ThematicBreak, Div]
@@ -244,7 +256,8 @@ class Document:
     blocks: tuple[Block, ...] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "blocks", _tuple(self.blocks))
+        if type(self.blocks) is not tuple:
+            object.__setattr__(self, "blocks", tuple(self.blocks))
 
 
 Node = Union[Block, Inline]
