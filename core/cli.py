@@ -140,6 +140,8 @@ def _pick_writers(formats: tuple[str, ...], output: str | None) -> list[Writer]:
             raise FormatError(f"cannot tell the output format from {output!r}",
                               hint="give it with -t, for example -t markdown")
         return [writer]
+    if output == "-":
+        raise click.UsageError("with -o - (standard output) give the format with -t FORMAT")
     raise click.UsageError("give the output format with -t FORMAT or an output file with -o")
 
 
@@ -257,6 +259,8 @@ def convert(ctx: click.Context, inputs, formats, output, from_format, encoding, 
     except WenzhuanError as exc:
         raise exc.with_path(shown)
 
+    for warning in report.warnings:  # on stderr, so also when the output goes to stdout
+        click.echo(f"wenzhuan: warning: {warning.describe()}", err=True)
     if output == "-":
         sys.stdout.buffer.write(results[0][1])
         sys.stdout.buffer.flush()
@@ -265,8 +269,6 @@ def convert(ctx: click.Context, inputs, formats, output, from_format, encoding, 
         check_output(target, [Path(i) for i in inputs if i != "-"], force=force)
     for target, data in results:
         write_atomic(target, data)
-    for warning in report.warnings:
-        click.echo(f"wenzhuan: warning: {warning.describe()}", err=True)
     if not quiet:
         for target, _ in results:
             click.echo(f"wrote {target}", err=True)

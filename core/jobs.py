@@ -6,6 +6,7 @@ happened and its message (the same message the CLI prints), never a traceback.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from .errors import (
@@ -62,6 +63,13 @@ def _run(job: dict[str, Any]) -> dict[str, Any]:
         names = ", ".join(sorted(declared)) or "none"
         raise OptionError(f"unknown option(s) {', '.join(unknown)} for {', '.join(w.name for w in writers)}",
                           hint=f"options: {names}")
+    # A path option names a file on the server: over HTTP it would let any client read (and
+    # probe for) the server's files, so the service refuses such options outright.
+    server_files = sorted(o.name for w in writers for o in w.options
+                          if o.type is Path and (o.name in options or o.name.replace("_", "-") in options))
+    if server_files:
+        raise OptionError(f"option(s) {', '.join(server_files)} name a file on the server and are not "
+                          "accepted over HTTP", hint="run `wenzhuan convert` locally to use them")
     # the same script options as `wenzhuan convert --script/--bilingual`, so both behave alike
     plan = plan_editions(script=job.get("script"), bilingual=job.get("bilingual"), layout=job.get("layout"),
                          mark_differences=job.get("mark_differences", False),

@@ -13,7 +13,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, BinaryIO, Callable, Iterable, Mapping, Sequence
 
 from .decode import decode
 from .errors import FormatError, InputError, InputTooLargeError, OutputError, PluginError, WenzhuanError
@@ -198,20 +198,40 @@ def check_output(output: Path, inputs: Sequence[Path], *, force: bool) -> None:
         raise OutputError(f"folder {str(output.parent)!r} does not exist", path=shown)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_FILE_MODE = 0o666 & ~_umask()  # what open() would give: mkstemp's temporary files are 0600
+
+
+def open_temp(output: Path) -> tuple[int, str]:
+    """A temporary file beside `output`, with the mode a normally created file would have."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=output.parent)
+    os.fchmod(fd, _FILE_MODE)
+    return fd, tmp
+
+
 def write_atomic(output: Path, data: bytes, *, sync: bool = True) -> None:
     """Write to a temporary file beside `output`, then rename it into place: complete or absent.
 
     `sync=False` skips the fsync before the rename: the output is still complete or absent for
     every other process (a kill cannot cut it short), only not yet durable across a power cut
     (the batch runner uses it: its journal notices such outputs and converts them again)."""
-    directory = output.parent
+    write_atomic_stream(output, lambda fh: fh.write(data), sync=sync)
+
+
+def write_atomic_stream(output: Path, fill: Callable[[BinaryIO], object], *, sync: bool = True) -> None:
+    """Call `fill(fh)` on a temporary file beside `output`, then rename it into place."""
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=directory)
+        fd, tmp = open_temp(output)
     except OSError as exc:
-        raise OutputError(f"cannot write in {str(directory)!r}: {exc.strerror or exc}", path=str(output)) from None
+        raise OutputError(f"cannot write in {str(output.parent)!r}: {exc.strerror or exc}", path=str(output)) from None
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            fill(fh)
             fh.flush()
             if sync:
                 os.fsync(fh.fileno())

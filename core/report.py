@@ -48,7 +48,7 @@ class Change:
         return ""
 
     def describe(self) -> str:
-        parts = [f"[{self.step}] {self.kind}"]
+        parts = [f"[{self.step}]" if self.kind == "warning" else f"[{self.step}] {self.kind}"]
         if self.before or self.after:
             parts.append(f"{self.before!r} → {self.after!r}")
         if self.message:

@@ -771,27 +771,6 @@ def plan_editions(*, script: str | None = None, bilingual: str | None = None, la
 
 def atomic_stream(output: Path, fill: Callable[[BinaryIO], object]) -> None:
     """Call `fill(fh)` on a temporary file beside `output`, then rename it into place."""
-    import tempfile
+    from .pipeline import write_atomic_stream  # the pipeline imports plugins that import this module
 
-    from .errors import OutputError
-
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=output.parent)
-    except OSError as exc:
-        raise OutputError(f"cannot write in {str(output.parent)!r}: {exc.strerror or exc}", path=str(output)) from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fill(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if output.is_symlink():
-            output.unlink()
-        os.replace(tmp, output)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise OutputError(f"cannot write it: {exc.strerror or exc}", path=str(output)) from None
-        raise
+    write_atomic_stream(output, fill)

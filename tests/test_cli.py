@@ -146,3 +146,29 @@ def test_version_and_help():
     assert run_cli("--version").stdout.decode().startswith("wenzhuan, version ")
     helptext = run_cli("convert", "--help").stdout.decode()
     assert "Examples:" in helptext and "wenzhuan convert a.txt b.md -o book.epub" in helptext
+
+
+def test_outputs_get_the_usual_file_mode(tmp_path):
+    # temporary files are created 0600; the renamed output must be readable as any new file is
+    import os
+
+    mask = os.umask(0o022)
+    os.umask(mask)
+    out = tmp_path / "o.md"
+    assert run_cli("convert", str(SAMPLE), "-o", str(out)).returncode == 0
+    assert out.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_warnings_reach_stderr_when_the_output_is_stdout(tmp_path):
+    src = tmp_path / "img.md"
+    src.write_text("正文![图](a.png)。\n", encoding="utf-8")
+    done = run_cli("convert", str(src), "-t", "md", "-o", "-")
+    assert done.returncode == 0
+    assert done.stderr.decode().strip() == (
+        "wenzhuan: warning: [read:markdown] images are not supported; kept the alt text")
+
+
+def test_stdout_without_a_format_says_so():
+    done = run_cli("convert", str(SAMPLE), "-o", "-")
+    assert done.returncode == 2
+    assert "with -o - (standard output) give the format with -t FORMAT" in done.stderr.decode()

@@ -248,3 +248,15 @@ def test_script_and_bilingual_options(server):
     assert both.text == "软件很好用。\n\n軟件很好用。\n"
     bad = httpx.post(server.url + "/v1/convert", params={"to": "md", "script": "klingon"}, content=b"x")
     assert "unknown script target 'klingon'" in _problem(bad, 422)["detail"]
+
+
+def test_path_options_are_refused_over_http(server):
+    # a client must not make the server read its own files (css=/etc/passwd would be embedded)
+    r = httpx.post(server.url + "/v1/convert", params={"to": "epub", "css": "/etc/passwd"}, content=SAMPLE.read_bytes())
+    body = _problem(r, 422)
+    assert body["detail"] == ("option(s) css name a file on the server and are not accepted over HTTP "
+                              "(run `wenzhuan convert` locally to use them)")
+    assert "root:" not in r.text
+    r = httpx.post(server.url + "/v1/convert", params={"to": "docx", "reference-docx": "/nonexistent.docx"},
+                   content=SAMPLE.read_bytes())
+    assert "reference_docx name a file on the server" in _problem(r, 422)["detail"]

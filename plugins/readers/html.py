@@ -37,6 +37,9 @@ DROP = frozenset({
     "script", "style", "noscript", "template", "iframe", "frame", "frameset", "object", "embed", "svg",
     "math", "head", "nav", "form", "button", "select", "input", "textarea", "canvas", "audio", "video",
     "map", "link", "meta", "base", "title",
+    # ruby annotations: <ruby>漢<rt>hàn</rt></ruby> is the character; its reading in the text
+    # would be the very pinyin artifact the normalizer removes elsewhere
+    "rt", "rp",
 })
 HEADINGS = {f"h{i}": i for i in range(1, 7)}
 # Elements whose content is blocks; everything not listed here or in DROP is inline.
