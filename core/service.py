@@ -138,14 +138,21 @@ async def _run(request: Request, job: dict[str, Any]) -> dict[str, Any] | JSONRe
     return result
 
 
-async def convert(request: Request) -> Response:
+async def _gather_or_problem(request: Request) -> tuple[bytes, str | None, dict[str, list[str]]] | Response:
     limits: Limits = request.app.state.limits
     try:
-        data, name, params = await _gather_request(request, limits)
+        return await _gather_request(request, limits)
     except _TooLarge:
         return problem(413, f"the request body is over the {limits.max_body // 1048576} MB limit")
     except ValueError as exc:
         return problem(400, str(exc))
+
+
+async def convert(request: Request) -> Response:
+    gathered = await _gather_or_problem(request)
+    if isinstance(gathered, Response):
+        return gathered
+    data, name, params = gathered
     if not params.get("to"):
         return problem(422, "say which format to convert to: ?to=FORMAT (see GET /v1/formats)")
     result = await _run(request, _job(data, name, params))
@@ -169,13 +176,10 @@ async def convert(request: Request) -> Response:
 
 
 async def inspect(request: Request) -> Response:
-    limits: Limits = request.app.state.limits
-    try:
-        data, name, params = await _gather_request(request, limits)
-    except _TooLarge:
-        return problem(413, f"the request body is over the {limits.max_body // 1048576} MB limit")
-    except ValueError as exc:
-        return problem(400, str(exc))
+    gathered = await _gather_or_problem(request)
+    if isinstance(gathered, Response):
+        return gathered
+    data, name, params = gathered
     job = {**_job(data, name, params), "inspect": True}
     result = await _run(request, job)
     if isinstance(result, Response):
