@@ -32,7 +32,7 @@ from wenzhuan.model import Document
 from wenzhuan.registry import Pass, PassContext
 from wenzhuan.walk import stringify
 
-from ._hanzi import LOGP_SYMBOL, HanziModel, map_block_text, model, opencc_converter, s2t_char, t2s_char
+from ._hanzi import LOGP_SYMBOL, HanziModel, is_han, map_block_text, model, opencc_converter, s2t_char, t2s_char
 
 LOOKBACK = 16        # how far before the first suspicious character a misaligned run may start
 LOST = "\ufffd"      # what an unrecoverable character becomes
@@ -417,6 +417,8 @@ class Repairer:
         interior = new[1:-1]
         if gain < 6 + 1.0 * len(garbled) or not known:
             return None
+        if not any(is_han(c) for c in known):
+            return None  # shifted Chinese text reads as Han characters; `ぁぁ` is not `�·。`
         if len(interior) >= 4 and m.word_pair_ratio(interior) < 0.25:
             return None
         if converted or self.traditional(text):
