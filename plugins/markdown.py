@@ -31,6 +31,8 @@ _ORDERED_START = re.compile(r"^(\d{1,9})([.)])(?=[ \t]|$)")
 _ATX_START = re.compile(r"^#{1,6}(?=[ \t]|$)")
 _BULLET_START = re.compile(r"^[-+](?=[ \t]|$)")
 _BREAK_LINE = re.compile(r"^(?:(?:-[ \t]*){3,}|(?:_[ \t]*){3,}|=+[ \t]*)$")
+# What escape_text may have to escape; text without any of these is written as it is.
+_SPECIAL = re.compile(r"[\\*`\[\]_<&!]")
 _ASCII_PUNCT = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
@@ -46,27 +48,30 @@ def is_space(ch: str) -> bool:
 def escape_text(s: str, *, line_start: bool, prev: str, next_: str, before_link: bool) -> str:
     """Escape one Text run. `prev`/`next_` are the characters around it in the output."""
     s = s.replace("\n", " ")
-    out = []
-    n = len(s)
-    for i, ch in enumerate(s):
-        if ch in "\\*`[]":
-            out.append("\\" + ch)
-        elif ch == "_":
-            left = s[i - 1] if i > 0 else prev
-            right = s[i + 1] if i + 1 < n else next_
-            inside_word = left and right and not is_space(left) and not is_space(right) \
-                and not is_punct(left) and not is_punct(right)
-            out.append("_" if inside_word else "\\_")
-        elif ch == "<":
-            right = s[i + 1] if i + 1 < n else next_
-            out.append("\\<" if (not right or right.isascii() and (right.isalpha() or right in "/!?")) else "<")
-        elif ch == "&":
-            out.append("\\&" if _ENTITY.match(s, i) or i + 1 == n else "&")
-        elif ch == "!" and i + 1 == n and before_link:
-            out.append("\\!")
-        else:
-            out.append(ch)
-    text = "".join(out)
+    if _SPECIAL.search(s) is None:  # most runs: nothing to escape, no walk over the characters
+        text = s
+    else:
+        n = len(s)
+
+        def one(m: re.Match) -> str:
+            ch = m.group()
+            i = m.start()
+            if ch in "\\*`[]":
+                return "\\" + ch
+            if ch == "_":
+                left = s[i - 1] if i > 0 else prev
+                right = s[i + 1] if i + 1 < n else next_
+                inside_word = left and right and not is_space(left) and not is_space(right) \
+                    and not is_punct(left) and not is_punct(right)
+                return "_" if inside_word else "\\_"
+            if ch == "<":
+                right = s[i + 1] if i + 1 < n else next_
+                return "\\<" if (not right or right.isascii() and (right.isalpha() or right in "/!?")) else "<"
+            if ch == "&":
+                return "\\&" if _ENTITY.match(s, i) or i + 1 == n else "&"
+            return "\\!" if i + 1 == n and before_link else "!"  # ch == "!"
+
+        text = _SPECIAL.sub(one, s)
     if line_start:
         text = escape_line_start(text)
     return text

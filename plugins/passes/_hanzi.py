@@ -12,12 +12,13 @@ Where the knowledge comes from (nothing from the field samples):
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from importlib import resources
 from typing import Callable
 
-from wenzhuan.model import Document, Text
+from wenzhuan.model import Document, Heading, Para, Text
 from wenzhuan.walk import map_inlines
 
 # Punctuation and symbols ordinary Chinese text uses; everything else outside ASCII/Han is rare.
@@ -230,6 +231,20 @@ def map_block_text(doc: Document, fn: Callable[[str, int], str]) -> Document:
     blocks = []
     changed = False
     for index, block in enumerate(doc.blocks):
+        kind = type(block)
+        if kind is Para or kind is Heading:
+            content = block.content
+            if len(content) == 1 and type(content[0]) is Text:
+                # the common case, a block of one text run: what the generic walk below does,
+                # without its rebuilding and deep comparisons
+                text = content[0].text
+                new = fn(text, index)
+                if new != text:
+                    block = Para((Text(new),), block.attr) if kind is Para else \
+                        dataclasses.replace(block, content=(Text(new),))
+                    changed = True
+                blocks.append(block)
+                continue
 
         def visit(node, _index=index):
             if isinstance(node, Text):

@@ -30,6 +30,7 @@ ANNOTATION_RE = re.compile(
 _QUICK_RE = re.compile(r"[(（][" + _LETTERS + r"]")
 
 
+@functools.lru_cache(maxsize=8192)
 def parse_reading(raw: str) -> tuple[str, int | None, bool] | None:
     """`jīng` → ('jing', 1, True); `jing1` → ('jing', 1, True); `jing` → ('jing', None, False).
 
@@ -82,6 +83,11 @@ def readings(char: str) -> frozenset[tuple[str, int]]:
 
 
 def is_reading_of(char: str, raw: str, *, allow_toneless: bool) -> bool:
+    return _is_reading_of(char, raw, allow_toneless)
+
+
+@functools.lru_cache(maxsize=65536)  # annotated documents repeat the same few hundred pairs
+def _is_reading_of(char: str, raw: str, allow_toneless: bool) -> bool:
     parsed = parse_reading(raw)
     if parsed is None:
         return False
@@ -112,9 +118,13 @@ class PinyinPass(Pass):
         if not texts:
             return doc
         # Evidence that a converter ran: at least two readings with their tone written out.
-        toned = sum(1 for t in texts for m in ANNOTATION_RE.finditer(t)
-                    if is_reading_of(m.group(1), m.group(3), allow_toneless=False)
-                    and parse_reading(m.group(3))[2])
+        toned = 0
+        for t in texts:
+            for char, _, raw, _ in ANNOTATION_RE.findall(t):
+                if _is_reading_of(char, raw, False) and parse_reading(raw)[2]:
+                    toned += 1
+            if toned >= 2:
+                break  # all that is asked
         allow_toneless = toned >= 2
 
         def fix(text: str, index: int) -> str:
@@ -124,7 +134,7 @@ class PinyinPass(Pass):
             pos = 0
             for m in ANNOTATION_RE.finditer(text):
                 char, reading = m.group(1), m.group(3)
-                if not is_reading_of(char, reading, allow_toneless=allow_toneless):
+                if not _is_reading_of(char, reading, allow_toneless):
                     continue
                 out.append(text[pos:m.end(1)])
                 pos = m.end()
