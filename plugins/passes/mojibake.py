@@ -293,7 +293,7 @@ class Repairer:
     # (b) GBK with a lost byte ---------------------------------------------------------
 
     def _shifted_run(self, text: str, start: int, end: int, seed: int, tried: set[int],
-                     run: list, gains: list) -> list[Repair]:
+                     run: list, gains: "_Gains") -> list[Repair]:
         best: tuple[float, Repair] | None = None
         ends = [end] + [x for x in range(seed + 1, end) if text[x] in MARKERS]
         for s in range(max(start, seed - LOOKBACK), seed + 1):
@@ -310,30 +310,31 @@ class Repairer:
                     best = got
         return [best[1]] if best else []
 
-    def pair_gains(self, text: str, start: int, run: list) -> list[float | None]:
+    def pair_gains(self, text: str, start: int, run: list) -> "_Gains":
         """For each adjacent pair of garbled characters, how much likelier the character their
         shifted bytes make is than the second of them as it stands (optimistic about forms).
-        The same for every start, so it is computed once per run."""
+        The same for every start, so each is computed once per run, and only when `_screen`
+        asks for it: shifting real text fails the screen within a few characters, and a
+        paragraph with one rare character in it is one run from end to end."""
+        return _Gains(self, text, start, run)
+
+    def pair_gain(self, text: str, start: int, run: list, k: int) -> float | None:
         m = self.m
-        out: list[float | None] = []
-        for k in range(len(run) - 1):
-            a, b = run[k], run[k + 1]
-            if a is None or b is None:
-                out.append(0.0)
-                continue
-            best = float("-inf")
-            for x in a:
-                for y in b:
-                    c = self.decode_pair(x[1], y[0])
-                    if c is not None and _plain(c):
-                        lp = m.logp(c)
-                        if lp > best:
-                            best = lp
-            out.append(None if best == float("-inf") else best - m.logp(text[start + k + 1]))
-        return out
+        a, b = run[k], run[k + 1]
+        if a is None or b is None:
+            return 0.0
+        best = float("-inf")
+        for x in a:
+            for y in b:
+                c = self.decode_pair(x[1], y[0])
+                if c is not None and _plain(c):
+                    lp = m.logp(c)
+                    if lp > best:
+                        best = lp
+        return None if best == float("-inf") else best - m.logp(text[start + k + 1])
 
     @staticmethod
-    def _screen(gains: list, i: int, j: int) -> bool:
+    def _screen(gains: "_Gains", i: int, j: int) -> bool:
         """A cheap look before the real one: shifting real text yields junk within a few
         characters, and a shift must gain about two units a character to be worth more."""
         total = 0.0
@@ -457,6 +458,25 @@ class Repairer:
 
 
 LOGP_UNKNOWN = -7.5
+
+
+class _Gains:
+    """`Repairer.pair_gain` for each index of a run, computed on first access, then kept."""
+
+    __slots__ = ("_repairer", "_text", "_start", "_run", "_memo")
+
+    def __init__(self, repairer: Repairer, text: str, start: int, run: list):
+        self._repairer, self._text, self._start, self._run = repairer, text, start, run
+        self._memo: dict[int, float | None] = {}
+
+    def __getitem__(self, k: int) -> float | None:
+        memo = self._memo
+        if k in memo:
+            return memo[k]
+        if not 0 <= k < len(self._run) - 1:
+            raise IndexError(k)
+        got = memo[k] = self._repairer.pair_gain(self._text, self._start, self._run, k)
+        return got
 
 
 def _incomplete(rest: bytes) -> list[str] | None:
