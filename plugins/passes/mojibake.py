@@ -25,6 +25,7 @@ looked at closely, and a candidate that scores badly is abandoned early.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from wenzhuan.hookspecs import hookimpl
@@ -166,23 +167,23 @@ class Repairer:
         repairs: list[Repair] = []
         rx = self.m.suspect_re
         pos = 0
+        rev: str | None = None  # the text reversed, to extend runs leftwards with a regex
         while True:
             hit = rx.search(text, pos)
             if hit is None:
                 break
             k = hit.start()
-            start, end = k, k + 1
-            while start > pos and self._in_run(text[start - 1]):
-                start -= 1
-            while end < len(text) and self._in_run(text[end]):
-                end += 1
             if not self._in_run(text[k]):
                 pos = k + 1
                 continue
+            if rev is None:
+                rev = text[::-1]
+            start = self._extend_left(rev, k, pos)
+            end = self._extend_right(text, k + 1)
             found = self._utf8_runs(text, start, end)
             if not found:
                 tried: set[int] = set()
-                run = [None if c in MARKERS else self.variants(c) for c in text[start:end]]
+                run = _LazyRun(self, text, start, end)
                 gains = self.pair_gains(text, start, run)
                 for seed in rx.finditer(text, k, end):
                     found = self._shifted_run(text, start, end, seed.start(), tried, run, gains)
@@ -203,18 +204,50 @@ class Repairer:
     def _in_run(self, c: str) -> bool:
         return c in MARKERS or bool(self.variants(c))
 
+    # A run is a maximal stretch of characters `_in_run` accepts. Most of them have a GBK pair
+    # of their own (`pair_re`, a regex scan); the others (Traditional forms whose t2s form has
+    # one) are checked one by one where the scan stops.
+
+    def _extend_right(self, text: str, end: int) -> int:
+        n = len(text)
+        rx = self.m.pair_re
+        while end < n:
+            m = rx.match(text, end)
+            if m is not None:
+                end = m.end()
+            elif self._in_run(text[end]):
+                end += 1
+            else:
+                break
+        return end
+
+    def _extend_left(self, rev: str, start: int, pos: int) -> int:
+        """The start of the run ending just before `start`, not before `pos`; `rev` is the text
+        reversed, so the scan runs forwards."""
+        n = len(rev)
+        r, limit = n - start, n - pos
+        rx = self.m.pair_re
+        while r < limit:
+            m = rx.match(rev, r, limit)
+            if m is not None:
+                r = m.end()
+            elif self._in_run(rev[r]):
+                r += 1
+            else:
+                break
+        return n - r
+
     # (a) UTF-8 read as GBK ---------------------------------------------------------
 
     def _utf8_runs(self, text: str, start: int, end: int) -> list[Repair]:
         found: list[Repair] = []
-        i = start
-        while i < end:
-            j = i
-            while j < end and (text[j] in MARKERS or self.pair(text[j]) is not None):
-                j += 1
-            if j - i >= 2:
+        suspect = self.m.suspect_re
+        # maximal stretches of characters with a GBK pair (or a decoder's marker); a repair
+        # always holds a suspicious character, so stretches without one are not looked at
+        for m in self.m.pair_re.finditer(text, start, end):
+            i, j = m.span()
+            if j - i >= 2 and suspect.search(text, i, j) is not None:
                 found.extend(self._utf8_segment(text, i, j))
-            i = j + 1
         return found
 
     def _utf8_segment(self, text: str, i: int, j: int) -> list[Repair]:
@@ -235,20 +268,15 @@ class Repairer:
         char_at = {off: n for n, off in enumerate(offsets)}  # byte offset -> garbled char index
         decoded = raw.decode("utf-8", "surrogateescape")
         # maximal stretches of valid UTF-8, as (byte start, byte end, text)
-        stretches, off, cur_start, cur = [], 0, None, []
-        for d in decoded:
-            if "\udc80" <= d <= "\udcff":
-                if cur:
-                    stretches.append((cur_start, off, "".join(cur)))
-                cur, cur_start = [], None
-                off += 1
-            else:
-                if cur_start is None:
-                    cur_start = off
-                cur.append(d)
-                off += len(d.encode("utf-8"))
-        if cur:
-            stretches.append((cur_start, off, "".join(cur)))
+        # (each undecodable byte is one escape character; the text between them is valid)
+        stretches, off, last = [], 0, 0
+        for m in _VALID_UTF8.finditer(decoded):
+            off += m.start() - last
+            dec = m.group()
+            size = len(dec.encode("utf-8"))
+            stretches.append((off, off + size, dec))
+            off += size
+            last = m.end()
         out = []
         for b0, b1, dec in stretches:
             # start on a garbled character's boundary
@@ -293,7 +321,7 @@ class Repairer:
     # (b) GBK with a lost byte ---------------------------------------------------------
 
     def _shifted_run(self, text: str, start: int, end: int, seed: int, tried: set[int],
-                     run: list, gains: "_Gains") -> list[Repair]:
+                     run: "_LazyRun", gains: "_Gains") -> list[Repair]:
         best: tuple[float, Repair] | None = None
         ends = [end] + [x for x in range(seed + 1, end) if text[x] in MARKERS]
         for s in range(max(start, seed - LOOKBACK), seed + 1):
@@ -458,6 +486,39 @@ class Repairer:
 
 
 LOGP_UNKNOWN = -7.5
+_VALID_UTF8 = re.compile("[^\udc80-\udcff]+")  # what surrogateescape decoded, between escapes
+
+
+class _LazyRun:
+    """The byte pairs each character of text[start:end] may stand for (None for a decoder's
+    marker), worked out for the characters looked at only."""
+
+    __slots__ = ("_repairer", "_text", "_start", "_end", "_memo")
+
+    def __init__(self, repairer: "Repairer", text: str, start: int, end: int):
+        self._repairer, self._text, self._start, self._end = repairer, text, start, end
+        self._memo: dict[int, list[bytes] | None] = {}
+
+    def __len__(self) -> int:
+        return self._end - self._start
+
+    def _one(self, k: int) -> list[bytes] | None:
+        memo = self._memo
+        if k in memo:
+            return memo[k]
+        c = self._text[self._start + k]
+        got = memo[k] = None if c in MARKERS else self._repairer.variants(c)
+        return got
+
+    def __getitem__(self, k):
+        n = self._end - self._start
+        if isinstance(k, slice):
+            return [self._one(i) for i in range(*k.indices(n))]
+        if k < 0:
+            k += n
+        if not 0 <= k < n:
+            raise IndexError(k)
+        return self._one(k)
 
 
 class _Gains:
