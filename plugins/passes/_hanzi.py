@@ -98,13 +98,17 @@ class HanziModel:
         suspect = sorted((set(self.char_pair) - fine) | {"\ufffd"})
         # A character class of ~20,000 members compiles to a bitmap: one cheap scan per text run.
         self.suspect_re = re.compile("[" + "".join(re.escape(c) for c in suspect) + "]")
-        # stretches of characters with a GBK pair, or the marks decoders leave for a lost byte
-        # ("?", U+FFFD): the mojibake pass's candidate runs, found by a scan
-        self.pair_re = re.compile("[" + "".join(re.escape(c) for c in sorted(set(self.char_pair) | {"?", "\ufffd"})) + "]+")
         self._words: dict[str, int] | None = None
         self._logp: dict[str, float] = {}
         self._bigrams: dict[str, int] | None = None
         self._charw: dict[str, int] | None = None
+
+    @functools.cached_property
+    def pair_re(self) -> re.Pattern:
+        """Stretches of characters with a GBK pair, or the marks decoders leave for a lost byte
+        ("?", U+FFFD): the mojibake pass's candidate runs, found by a scan. Compiled on first
+        need (a suspicious character), not with the model."""
+        return re.compile("[" + "".join(re.escape(c) for c in sorted(set(self.char_pair) | {"?", "\ufffd"})) + "]+")
 
     # ------------------------------------------------------------------ words, lazily
 

@@ -25,6 +25,7 @@ looked at closely, and a candidate that scores badly is abandoned early.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -33,7 +34,7 @@ from wenzhuan.model import Document
 from wenzhuan.registry import Pass, PassContext
 from wenzhuan.walk import stringify
 
-from ._hanzi import LOGP_SYMBOL, HanziModel, is_han, map_block_text, model, opencc_converter, s2t_char, t2s_char
+from ._hanzi import BIGRAM_BONUS, LOGP_SYMBOL, HanziModel, is_han, map_block_text, model, opencc_converter, s2t_char, t2s_char
 
 LOOKBACK = 16        # how far before the first suspicious character a misaligned run may start
 LOST = "\ufffd"      # what an unrecoverable character becomes
@@ -57,6 +58,7 @@ class Repairer:
         self._doc_text: str | None = None
         self._doc_pairs: set[str] | None = None
         self._variants: dict[str, list[bytes]] = {}
+        self._lost: dict[int, list[str]] = {}  # candidate sets: lead byte, or -trail - 1
 
     # ---------------------------------------------------------------- context
 
@@ -156,10 +158,18 @@ class Repairer:
         return self.m.pair_char.get(a << 8 | b)
 
     def lost_lead(self, trail: int) -> list[str]:
-        return [c for a in range(0x81, 0xFF) if (c := self.decode_pair(a, trail)) and _plain(c)]
+        got = self._lost.get(-trail - 1)
+        if got is None:
+            got = self._lost[-trail - 1] = [c for a in range(0x81, 0xFF)
+                                            if (c := self.decode_pair(a, trail)) and _plain(c)]
+        return got
 
     def lost_trail(self, lead: int) -> list[str]:
-        return [c for b in range(0x40, 0xFF) if (c := self.decode_pair(lead, b)) and _plain(c)]
+        got = self._lost.get(lead)
+        if got is None:
+            got = self._lost[lead] = [c for b in range(0x40, 0xFF)
+                                      if (c := self.decode_pair(lead, b)) and _plain(c)]
+        return got
 
     # ---------------------------------------------------------------- the repair
 
@@ -295,14 +305,8 @@ class Repairer:
             c1 = j if cut is not None else i + char_at[b1]
             if c1 - c0 < 2 or not any(ord(d) > 0x7F for d in dec):
                 continue
-            tail, unknown, guessed = "", 0, []
-            if cut is not None:
-                nxt = text[c1] if c1 < len(text) else ""
-                tail = self.choose(cut, dec[-1], nxt, text) or ""
-                if tail:
-                    guessed.append(tail)
-                else:
-                    tail, unknown = LOST, 1
+            # the checks that do not depend on a lost last character first: choosing it is
+            # the costly part (a cut two bytes short leaves hundreds of candidates)
             garbled = text[c0:c1]
             if not self.m.suspect_re.search(garbled):
                 continue
@@ -312,6 +316,14 @@ class Repairer:
             rare = sum(1 for c in dec if self.m.logp(c) <= LOGP_SYMBOL)
             if rare and (len(dec) < 6 or rare > 0.2 * len(dec)):
                 continue
+            tail, unknown, guessed = "", 0, []
+            if cut is not None:
+                nxt = text[c1] if c1 < len(text) else ""
+                tail = self.choose(cut, dec[-1], nxt, text) or ""
+                if tail:
+                    guessed.append(tail)
+                else:
+                    tail, unknown = LOST, 1
             new = dec + tail
             if self.m.score(new) - self.m.score(garbled) < 4 + 0.5 * len(garbled):
                 continue
@@ -419,6 +431,10 @@ class Repairer:
             end += 1
         prev = text[s - 1] if s > 0 else ""
         nxt = text[end] if end < len(text) else ""
+        garbled = text[s:end]
+        base = m.score(prev + garbled + nxt)
+        if self._gain_bound(slots, prev, nxt) - base < 6 + 1.0 * len(garbled) - 1e-6:  # (rounding)
+            return None  # no choice of the lost characters could make it (choosing costs most)
         chars: list[str] = []
         unknown, guessed = 0, []
         for idx, cands in enumerate(slots):
@@ -439,10 +455,9 @@ class Repairer:
                 guessed.append(pick)
                 chars.append(pick)
         new = "".join(chars)
-        garbled = text[s:end]
         known = "".join(c for c in new if c != LOST)
         # the neighbours take part, so a repair that forms a word with them (稳|增长) wins
-        gain = m.score(prev + known + nxt) + LOGP_UNKNOWN * unknown - m.score(prev + garbled + nxt)
+        gain = m.score(prev + known + nxt) + LOGP_UNKNOWN * unknown - base
         interior = new[1:-1]
         if gain < 6 + 1.0 * len(garbled) or not known:
             return None
@@ -453,6 +468,28 @@ class Repairer:
         if converted or self.traditional(text):
             new = opencc_converter("s2t")(new)
         return gain, Repair(s, end, new, "mojibake-shifted-gbk", unknown, guessed)
+
+    def _gain_bound(self, slots: list[list[str]], prev: str, nxt: str) -> float:
+        """At least `score(prev + known + nxt) + LOGP_UNKNOWN * unknown` for any choice of the
+        slots' lost characters (each slot is a chosen character or lost): a slot adds at most
+        its likeliest candidate's logp or LOGP_UNKNOWN; a pair of neighbours at most
+        BIGRAM_BONUS when a slot with a choice is in it, else exactly its bonus. A lost
+        character makes its neighbours one pair instead of two, which this also bounds."""
+        m = self.m
+        seq = ([[prev]] if prev else []) + slots + ([[nxt]] if nxt else [])
+        total = 0.0
+        for cands in seq:
+            if len(cands) == 1:
+                total += m.logp(cands[0])
+            else:
+                total += max(max(map(m.logp, cands)), LOGP_UNKNOWN) if cands else LOGP_UNKNOWN
+        for a, b in zip(seq, seq[1:]):
+            if len(a) == 1 and len(b) == 1:
+                if m.is_word_pair(a[0], b[0]):
+                    total += BIGRAM_BONUS
+            else:
+                total += BIGRAM_BONUS
+        return total
 
     def _variant_path(self, tokens: list) -> list[int]:
         m = self.m
@@ -540,6 +577,7 @@ class _Gains:
         return got
 
 
+@functools.lru_cache(maxsize=4096)
 def _incomplete(rest: bytes) -> list[str] | None:
     """When `rest` is the start of a UTF-8 sequence cut short (a lead byte and fewer
     continuation bytes than it needs, missing one or two), the characters it may have been."""
