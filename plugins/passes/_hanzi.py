@@ -41,6 +41,22 @@ def is_han(c: str) -> bool:
     return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x20000 <= o <= 0x3FFFF or 0xF900 <= o <= 0xFAFF
 
 
+def char_class(chars) -> str:
+    """The inside of a regex character class matching exactly `chars`, as ranges of
+    consecutive code points: thousands of single members make `re.compile` slow."""
+    points = sorted(set(map(ord, chars)))
+    parts = []
+    i = 0
+    while i < len(points):
+        j = i
+        while j + 1 < len(points) and points[j + 1] == points[j] + 1:
+            j += 1
+        a, b = re.escape(chr(points[i])), re.escape(chr(points[j]))
+        parts.append(a if i == j else a + b if j == i + 1 else f"{a}-{b}")
+        i = j + 1
+    return "".join(parts)
+
+
 def _decode_range(codec: str, leads: range, trails: range) -> set[str]:
     out = set()
     for a in leads:
@@ -97,7 +113,7 @@ class HanziModel:
         fine |= {chr(c) for c in range(0x3000, 0x3020)} | {chr(c) for c in range(0x2460, 0x2500)}
         suspect = sorted((set(self.char_pair) - fine) | {"\ufffd"})
         # A character class of ~20,000 members compiles to a bitmap: one cheap scan per text run.
-        self.suspect_re = re.compile("[" + "".join(re.escape(c) for c in suspect) + "]")
+        self.suspect_re = re.compile("[" + char_class(suspect) + "]")
         self._words: dict[str, int] | None = None
         self._logp: dict[str, float] = {}
         self._bigrams: dict[str, int] | None = None
@@ -108,7 +124,7 @@ class HanziModel:
         """Stretches of characters with a GBK pair, or the marks decoders leave for a lost byte
         ("?", U+FFFD): the mojibake pass's candidate runs, found by a scan. Compiled on first
         need (a suspicious character), not with the model."""
-        return re.compile("[" + "".join(re.escape(c) for c in sorted(set(self.char_pair) | {"?", "\ufffd"})) + "]+")
+        return re.compile("[" + char_class(set(self.char_pair) | {"?", "\ufffd"}) + "]+")
 
     # ------------------------------------------------------------------ words, lazily
 

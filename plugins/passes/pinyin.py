@@ -11,8 +11,11 @@ Real parentheses stay: `(GDP)`, `(省、區、市)`, `(2020)`, `(xi)` after a La
 from __future__ import annotations
 
 import functools
+import importlib.util
+import json
 import re
 import unicodedata
+from pathlib import Path
 
 from wenzhuan.hookspecs import hookimpl
 from wenzhuan.model import Document
@@ -65,12 +68,29 @@ def parse_reading(raw: str) -> tuple[str, int | None, bool] | None:
     return base, tone, tone is not None
 
 
+@functools.lru_cache(maxsize=1)
+def _pinyin_table() -> dict[str, str]:
+    """pypinyin's table of readings per character, keyed by the code point in decimal. Read
+    straight from its JSON file: `import pypinyin` also loads its phrase dictionary, which
+    this pass never uses (most of a quarter second). The module is the fallback."""
+    try:
+        spec = importlib.util.find_spec("pypinyin")
+        locations = list(spec.submodule_search_locations or ()) if spec else []
+        path = Path(locations[0]) / "pinyin_dict.json"
+        table = json.loads(path.read_text("utf-8"))
+        if isinstance(table, dict) and table:
+            return table
+    except (ImportError, IndexError, OSError, ValueError):
+        pass
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    return {str(k): v for k, v in pinyin_dict.items()}
+
+
 @functools.lru_cache(maxsize=8192)
 def readings(char: str) -> frozenset[tuple[str, int]]:
     """Every reading pypinyin knows for `char`, as (letters, tone) pairs (tone 5 = neutral)."""
-    from pypinyin.pinyin_dict import pinyin_dict
-
-    raw = pinyin_dict.get(ord(char))
+    raw = _pinyin_table().get(str(ord(char)))
     if not raw:
         return frozenset()
     out = set()
