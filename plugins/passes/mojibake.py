@@ -471,25 +471,48 @@ class Repairer:
 
     def _gain_bound(self, slots: list[list[str]], prev: str, nxt: str) -> float:
         """At least `score(prev + known + nxt) + LOGP_UNKNOWN * unknown` for any choice of the
-        slots' lost characters (each slot is a chosen character or lost): a slot adds at most
-        its likeliest candidate's logp or LOGP_UNKNOWN; a pair of neighbours at most
-        BIGRAM_BONUS when a slot with a choice is in it, else exactly its bonus. A lost
-        character makes its neighbours one pair instead of two, which this also bounds."""
+        slots' lost characters (each slot is a chosen character or lost). Fixed characters and
+        pairs of them count exactly; a slot with a choice counts as its best candidate with
+        the bonuses it would make with fixed neighbours, or as lost (LOGP_UNKNOWN, and a
+        bonus for the pair its neighbours then make); a pair of two such slots counts a bonus."""
         m = self.m
         seq = ([[prev]] if prev else []) + slots + ([[nxt]] if nxt else [])
         total = 0.0
-        for cands in seq:
+        n = len(seq)
+        for i, cands in enumerate(seq):
             if len(cands) == 1:
                 total += m.logp(cands[0])
-            else:
-                total += max(max(map(m.logp, cands)), LOGP_UNKNOWN) if cands else LOGP_UNKNOWN
+                continue
+            left = seq[i - 1][0] if i > 0 and len(seq[i - 1]) == 1 else None
+            right = seq[i + 1][0] if i + 1 < n and len(seq[i + 1]) == 1 else None
+            total += max(self._slot_bound(cands, left, right), LOGP_UNKNOWN + BIGRAM_BONUS)
         for a, b in zip(seq, seq[1:]):
             if len(a) == 1 and len(b) == 1:
                 if m.is_word_pair(a[0], b[0]):
                     total += BIGRAM_BONUS
-            else:
+            elif len(a) != 1 and len(b) != 1:
                 total += BIGRAM_BONUS
         return total
+
+    def _slot_bound(self, cands: list[str], left: str | None, right: str | None) -> float:
+        """The best of logp(c) plus the bigram bonuses c makes with its fixed neighbours."""
+        key = (tuple(cands), left, right)
+        got = _SLOT_BOUNDS.get(key)
+        if got is None:
+            m = self.m
+            best = float("-inf")
+            for c in cands:
+                v = m.logp(c)
+                if left is not None and m.is_word_pair(left, c):
+                    v += BIGRAM_BONUS
+                if right is not None and m.is_word_pair(c, right):
+                    v += BIGRAM_BONUS
+                if v > best:
+                    best = v
+            if len(_SLOT_BOUNDS) > 50_000:
+                _SLOT_BOUNDS.clear()
+            got = _SLOT_BOUNDS[key] = best
+        return got
 
     def _variant_path(self, tokens: list) -> list[int]:
         m = self.m
@@ -523,6 +546,9 @@ class Repairer:
 
 
 LOGP_UNKNOWN = -7.5
+# (candidates, fixed left neighbour, fixed right neighbour) -> Repairer._slot_bound; the model
+# is one per process, so the bounds hold across documents
+_SLOT_BOUNDS: dict[tuple, float] = {}
 _VALID_UTF8 = re.compile("[^\udc80-\udcff]+")  # what surrogateescape decoded, between escapes
 
 
