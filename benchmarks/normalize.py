@@ -4,8 +4,14 @@
 
 The corpus mixes what the normalizer meets: plain-text articles with titles, bylines, indentation
 and half-width punctuation; hard-wrapped .txt chapters; Jekyll posts with raw <p> blocks, source
-notes, signatures, share URLs and navigation; HTML pages; Simplified and Traditional. It prints
-the time of reading plus all passes, and of the passes alone. Target: at least 5 MB/s.
+notes, signatures, share URLs and navigation; HTML pages; Simplified and Traditional. Like the
+field samples it also has what the two later passes look at: now and then a rare but real
+character (a name such as 王昶, `撸起袖子` as in article-000: about one every 3,000 characters,
+each of which makes the mojibake pass look closely at its paragraph), and pinyin readings after
+characters (`經(jīng)營`) in a third of the Traditional articles, as in article-002. There is
+no actual mojibake: real archives have little, and benchmarks/mojibake_pinyin.py measures
+that pass on garbled text. It prints the time of reading plus all passes, and of the passes
+alone. Target: at least 5 MB/s.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import opencc  # noqa: E402
 
+from benchmarks.corpus import PINYIN  # noqa: E402
+
 from wenzhuan.manager import PluginHost  # noqa: E402
 from wenzhuan.pipeline import Source, load, run_passes  # noqa: E402
 from wenzhuan.report import ChangeReport  # noqa: E402
@@ -28,12 +36,16 @@ WORDS = ("邮政 企业 发展 服务 全面 推进 落实 工作 会议 精神 
          "金融 寄递 业务 网点 能力 建设 管理 风险 安全 生产 目标 任务 集团 公司 部署 要求 坚持 加强").split()
 PUNCT = [",", ",", "，", "、", ";", ":", "(GDP)", "“双十一”", " 2020年", "1-6月", "31.4亿元", "9:00"]
 NAMES = ["王晓梅", "李建国", "胡燕斌", "亢俊杰", "陈大文"]
+# rare but real: names and words with characters outside GB2312 level 1
+RARE = ["撸起袖子加油干", "王昶", "李彧", "赵喆", "刘燊", "陈玥", "张珺", "浏览量", "鄞州区", "邗江区"]
 
 
 def sentence(rng: random.Random) -> str:
     parts = []
     for _ in range(rng.randint(3, 8)):
         parts.append("".join(rng.choice(WORDS) for _ in range(rng.randint(2, 5))))
+        if rng.random() < 0.003:
+            parts.append(rng.choice(RARE))
         parts.append(rng.choice(PUNCT))
     return "".join(parts[:-1]) + rng.choice("。。。!?")
 
@@ -75,6 +87,7 @@ def page(rng: random.Random) -> str:
 def corpus(mb: float, seed: int) -> list[tuple[str, bytes]]:
     rng = random.Random(seed)
     s2t = opencc.OpenCC("s2t")
+    readings = {s2t.convert(k): v for k, v in PINYIN.items()}
     makers = [("txt", plain), ("txt", wrapped), ("md", jekyll), ("html", page)]
     docs, size = [], 0
     while size < mb * 1_000_000:
@@ -82,6 +95,9 @@ def corpus(mb: float, seed: int) -> list[tuple[str, bytes]]:
         text = make(rng)
         if rng.random() < 0.3:
             text = s2t.convert(text)
+            if rng.random() < 0.33:
+                text = "".join(f"{ch}({readings[ch]})" if ch in readings and rng.random() < 0.6 else ch
+                               for ch in text)
         data = text.encode("utf-8")
         docs.append((ext, data))
         size += len(data)

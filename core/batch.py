@@ -36,7 +36,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from . import __version__
 from .errors import OptionError, OutputError, WenzhuanError
 from .manager import default_host
 from .pipeline import DEFAULT_MAX_INPUT, Source, apply_transforms, check_output, load, render, write_atomic
@@ -95,6 +94,8 @@ def fingerprint(settings: Settings, writer: Writer, catalog: Catalog) -> str:
             digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
             return {"path": str(path), "sha256": digest}
         return value if isinstance(value, (str, int, float, bool, type(None))) else repr(value)
+
+    from . import __version__  # read on first use (see wenzhuan.__getattr__)
 
     state = {
         "wenzhuan": __version__,

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from . import __version__, batch
+from . import batch
 from .errors import FormatError, InputError, OptionError, OutputError, WenzhuanError
 from .manager import default_host
 from .model import Metadata, to_dict
@@ -58,8 +58,19 @@ class _Group(click.Group):
             ctx.exit(1)
 
 
+def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    # click.version_option would need the version at import time (see wenzhuan.__getattr__)
+    if not value or ctx.resilient_parsing:
+        return
+    from . import __version__
+
+    click.echo(f"wenzhuan, version {__version__}")
+    ctx.exit()
+
+
 @click.group(cls=_Group, epilog=EXAMPLES)
-@click.version_option(__version__, "--version", "-V", prog_name="wenzhuan")
+@click.option("--version", "-V", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version and exit.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:

@@ -15,7 +15,7 @@ import codecs
 import re
 
 from .errors import InputError
-from .hanfreq import COMMON
+from .hanfreq import common
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -73,7 +73,8 @@ def plausibility(text: str) -> float:
     non_ascii = _NON_ASCII.findall(sample)
     if not non_ascii:
         return 0.0
-    good = sum(1 for ch in non_ascii if ch in COMMON or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
+    common_chars = common()
+    good = sum(1 for ch in non_ascii if ch in common_chars or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
                or ch in "“”‘’…—·")
     bad = len(_IMPLAUSIBLE.findall(sample))
     return (good - 2 * bad) / len(non_ascii)

@@ -8,6 +8,8 @@ derived with OpenCC so both scripts score alike.
 
 from __future__ import annotations
 
+import functools
+
 _SIMPLIFIED = (
     "的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年得就那要下以生会自着去之过家学对"
     "可她里后小么心多天而能好都然没日于起还发成事只作当想看文无开手十用主行方又如前所本见经头面公同"
@@ -38,4 +40,14 @@ def _traditional(chars: str) -> str:
     return opencc.OpenCC("s2t").convert(chars)
 
 
-COMMON: frozenset[str] = frozenset(_SIMPLIFIED) | frozenset(_traditional(_SIMPLIFIED))
+@functools.lru_cache(maxsize=1)
+def common() -> frozenset[str]:
+    """The frequent characters in both scripts. Built on first use, not at import: loading
+    OpenCC's dictionaries takes a large share of a CLI start-up that may never decode GBK."""
+    return frozenset(_SIMPLIFIED) | frozenset(_traditional(_SIMPLIFIED))
+
+
+def __getattr__(name: str):  # `hanfreq.COMMON` as before, built when first asked for
+    if name == "COMMON":
+        return common()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -14,7 +14,7 @@ from typing import Any, BinaryIO, Callable, ClassVar, Generic, Iterable, Mapping
 
 from .errors import FormatError, OptionError, PluginError
 from .model import Document
-from .report import ChangeReport, StepReporter
+from .report import Change, ChangeReport, StepReporter
 
 _TRUE = {"1", "true", "yes", "on", "y"}
 _FALSE = {"0", "false", "no", "off", "n"}
@@ -103,8 +103,9 @@ class _Context:
 
     def change(self, kind: str, before: str = "", after: str = "", *, line: int | None = None,
                block: int | None = None, message: str = "") -> None:
-        # the keywords spelled out, not passed on as **where: this is called once per edit
-        self.reporter.change(kind, before, after, line=line, block=block, message=message)
+        # the keywords spelled out, not passed on as **where, and the Change made here rather
+        # than through self.reporter.change: this is called once per edit
+        self.report.add(Change(self.reporter.step, kind, before, after, line, block, message))
 
     def unrepaired(self, kind: str, text: str = "", **where: Any) -> None:
         self.reporter.unrepaired(kind, text, **where)

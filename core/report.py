@@ -1,6 +1,14 @@
 """The change report: what every pass (and reader, and writer) changed, in one place.
 
 The CLI (`inspect --changes`), the batch report and the HTTP service all show this same report.
+
+Detail is capped, counts are not: each step keeps its first `DETAIL_LIMIT` (10,000) changes as
+`Change` records; the rest are only counted, in `ChangeReport.omitted`. `counts()` is exact
+either way; `format()` and `to_dict()` say how many were left out (`to_dict()` has an `omitted`
+entry only when some were). An article rarely has more than a few hundred changes; a 50 MB one
+has about a million, which in full would take more memory than the document itself. Set
+`ChangeReport(detail_limit=None)` to keep every one. Unrepaired spans and warnings are always
+kept in full.
 """
 
 from __future__ import annotations
@@ -63,28 +71,56 @@ class Change:
     getattr(Change, f.name).__set__ for f in fields(Change))
 
 
+DETAIL_LIMIT = 10_000  # changes kept in detail per step; the rest are counted in `omitted`
+
+
 @dataclass(slots=True)
 class ChangeReport:
     changes: list[Change] = field(default_factory=list)
     unrepaired: list[Change] = field(default_factory=list)
     warnings: list[Change] = field(default_factory=list)
+    # step -> changes counted but not kept in `changes` (beyond `detail_limit` for that step)
+    omitted: dict[str, int] = field(default_factory=dict)
+    detail_limit: int | None = DETAIL_LIMIT
+    _kept: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+
+    def add(self, change: Change) -> None:
+        """Record one change: kept in detail while its step is under the limit, else counted."""
+        limit = self.detail_limit
+        if limit is not None:
+            step = change.step
+            kept = self._kept.get(step, 0)
+            if kept >= limit:
+                self.omitted[step] = self.omitted.get(step, 0) + 1
+                return
+            self._kept[step] = kept + 1
+        self.changes.append(change)
 
     def counts(self) -> dict[str, int]:
-        """Changes per step, in the order steps first reported."""
-        return dict(Counter(c.step for c in self.changes))
+        """Changes per step (exact, omitted ones included), in the order steps first reported."""
+        counts = Counter(c.step for c in self.changes)
+        for step, n in self.omitted.items():
+            counts[step] += n
+        return dict(counts)
 
     def extend(self, other: "ChangeReport") -> None:
-        self.changes.extend(other.changes)
+        for change in other.changes:
+            self.add(change)
+        for step, n in other.omitted.items():
+            self.omitted[step] = self.omitted.get(step, 0) + n
         self.unrepaired.extend(other.unrepaired)
         self.warnings.extend(other.warnings)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "counts": self.counts(),
             "changes": [asdict(c) for c in self.changes],
             "unrepaired": [asdict(c) for c in self.unrepaired],
             "warnings": [asdict(c) for c in self.warnings],
         }
+        if self.omitted:
+            out["omitted"] = dict(self.omitted)
+        return out
 
     def format(self) -> str:
         lines = []
@@ -94,6 +130,9 @@ class ChangeReport:
         else:
             lines.append("changes: none")
         lines.extend("  " + c.describe() for c in self.changes)
+        if self.omitted:
+            lines.append("omitted: " + ", ".join(f"{k} {v}" for k, v in self.omitted.items())
+                         + f" (only the first {self.detail_limit:,} changes of each step are listed)")
         if self.unrepaired:
             lines.append(f"unrepaired: {len(self.unrepaired)}")
             lines.extend("  " + c.describe() for c in self.unrepaired)
@@ -114,7 +153,7 @@ class StepReporter:
 
     def change(self, kind: str, before: str = "", after: str = "", *, line: int | None = None,
                block: int | None = None, message: str = "") -> None:
-        self.report.changes.append(Change(self.step, kind, before, after, line, block, message))
+        self.report.add(Change(self.step, kind, before, after, line, block, message))
 
     def unrepaired(self, kind: str, text: str = "", *, line: int | None = None,
                    block: int | None = None, message: str = "") -> None:

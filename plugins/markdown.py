@@ -40,6 +40,8 @@ _BREAK_LINE = re.compile(r"^(?:(?:-[ \t]*){3,}|(?:_[ \t]*){3,}|=+[ \t]*)$")
 # What str.strip() removes, less the line endings (Text never holds them): markdown-it-py strips
 # these from both ends of a paragraph and a heading, and from the start of every line.
 _BLANKS = "".join(chr(c) for c in range(0x110000) if chr(c).isspace() and chr(c) not in "\n\r")
+# What escape_text may have to escape; a run without any of these is written as it is.
+_SPECIAL = re.compile(r"[\\*`\[\]_<&!]")
 _ASCII_PUNCT = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
@@ -55,6 +57,8 @@ def is_space(ch: str) -> bool:
 def escape_text(s: str, *, line_start: bool, prev: str, next_: str, before_link: bool) -> str:
     """Escape one Text run. `prev`/`next_` are the characters around it in the output."""
     s = s.replace("\n", " ").replace("\0", "\ufffd")  # CommonMark reads U+0000 as U+FFFD
+    if _SPECIAL.search(s) is None:  # most runs: nothing to escape, no walk over the characters
+        return escape_line_start(s) if line_start else s
     out = []
     n = len(s)
     for i, ch in enumerate(s):

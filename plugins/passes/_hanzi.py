@@ -12,12 +12,13 @@ Where the knowledge comes from (nothing from the field samples):
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from importlib import resources
 from typing import Callable
 
-from wenzhuan.model import Document, Text
+from wenzhuan.model import Document, Heading, Para, Text
 from wenzhuan.walk import map_inlines
 
 # Punctuation and symbols ordinary Chinese text uses; everything else outside ASCII/Han is rare.
@@ -38,6 +39,22 @@ BIGRAM_BONUS = 4.0
 def is_han(c: str) -> bool:
     o = ord(c)
     return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x20000 <= o <= 0x3FFFF or 0xF900 <= o <= 0xFAFF
+
+
+def char_class(chars) -> str:
+    """The inside of a regex character class matching exactly `chars`, as ranges of
+    consecutive code points: thousands of single members make `re.compile` slow."""
+    points = sorted(set(map(ord, chars)))
+    parts = []
+    i = 0
+    while i < len(points):
+        j = i
+        while j + 1 < len(points) and points[j + 1] == points[j] + 1:
+            j += 1
+        a, b = re.escape(chr(points[i])), re.escape(chr(points[j]))
+        parts.append(a if i == j else a + b if j == i + 1 else f"{a}-{b}")
+        i = j + 1
+    return "".join(parts)
 
 
 def _decode_range(codec: str, leads: range, trails: range) -> set[str]:
@@ -96,11 +113,18 @@ class HanziModel:
         fine |= {chr(c) for c in range(0x3000, 0x3020)} | {chr(c) for c in range(0x2460, 0x2500)}
         suspect = sorted((set(self.char_pair) - fine) | {"\ufffd"})
         # A character class of ~20,000 members compiles to a bitmap: one cheap scan per text run.
-        self.suspect_re = re.compile("[" + "".join(re.escape(c) for c in suspect) + "]")
+        self.suspect_re = re.compile("[" + char_class(suspect) + "]")
         self._words: dict[str, int] | None = None
         self._logp: dict[str, float] = {}
         self._bigrams: dict[str, int] | None = None
         self._charw: dict[str, int] | None = None
+
+    @functools.cached_property
+    def pair_re(self) -> re.Pattern:
+        """Stretches of characters with a GBK pair, or the marks decoders leave for a lost byte
+        ("?", U+FFFD): the mojibake pass's candidate runs, found by a scan. Compiled on first
+        need (a suspicious character), not with the model."""
+        return re.compile("[" + char_class(set(self.char_pair) | {"?", "\ufffd"}) + "]+")
 
     # ------------------------------------------------------------------ words, lazily
 
@@ -230,6 +254,20 @@ def map_block_text(doc: Document, fn: Callable[[str, int], str]) -> Document:
     blocks = []
     changed = False
     for index, block in enumerate(doc.blocks):
+        kind = type(block)
+        if kind is Para or kind is Heading:
+            content = block.content
+            if len(content) == 1 and type(content[0]) is Text:
+                # the common case, a block of one text run: what the generic walk below does,
+                # without its rebuilding and deep comparisons
+                text = content[0].text
+                new = fn(text, index)
+                if new != text:
+                    block = Para((Text(new),), block.attr) if kind is Para else \
+                        dataclasses.replace(block, content=(Text(new),))
+                    changed = True
+                blocks.append(block)
+                continue
 
         def visit(node, _index=index):
             if isinstance(node, Text):

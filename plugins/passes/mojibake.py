@@ -25,6 +25,8 @@ looked at closely, and a candidate that scores badly is abandoned early.
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass, field
 
 from wenzhuan.hookspecs import hookimpl
@@ -32,7 +34,7 @@ from wenzhuan.model import Document
 from wenzhuan.registry import Pass, PassContext
 from wenzhuan.walk import stringify
 
-from ._hanzi import LOGP_SYMBOL, HanziModel, map_block_text, model, opencc_converter, s2t_char, t2s_char
+from ._hanzi import BIGRAM_BONUS, LOGP_SYMBOL, HanziModel, is_han, map_block_text, model, opencc_converter, s2t_char, t2s_char
 
 LOOKBACK = 16        # how far before the first suspicious character a misaligned run may start
 LOST = "\ufffd"      # what an unrecoverable character becomes
@@ -56,6 +58,7 @@ class Repairer:
         self._doc_text: str | None = None
         self._doc_pairs: set[str] | None = None
         self._variants: dict[str, list[bytes]] = {}
+        self._lost: dict[int, list[str]] = {}  # candidate sets: lead byte, or -trail - 1
 
     # ---------------------------------------------------------------- context
 
@@ -155,10 +158,18 @@ class Repairer:
         return self.m.pair_char.get(a << 8 | b)
 
     def lost_lead(self, trail: int) -> list[str]:
-        return [c for a in range(0x81, 0xFF) if (c := self.decode_pair(a, trail)) and _plain(c)]
+        got = self._lost.get(-trail - 1)
+        if got is None:
+            got = self._lost[-trail - 1] = [c for a in range(0x81, 0xFF)
+                                            if (c := self.decode_pair(a, trail)) and _plain(c)]
+        return got
 
     def lost_trail(self, lead: int) -> list[str]:
-        return [c for b in range(0x40, 0xFF) if (c := self.decode_pair(lead, b)) and _plain(c)]
+        got = self._lost.get(lead)
+        if got is None:
+            got = self._lost[lead] = [c for b in range(0x40, 0xFF)
+                                      if (c := self.decode_pair(lead, b)) and _plain(c)]
+        return got
 
     # ---------------------------------------------------------------- the repair
 
@@ -166,23 +177,23 @@ class Repairer:
         repairs: list[Repair] = []
         rx = self.m.suspect_re
         pos = 0
+        rev: str | None = None  # the text reversed, to extend runs leftwards with a regex
         while True:
             hit = rx.search(text, pos)
             if hit is None:
                 break
             k = hit.start()
-            start, end = k, k + 1
-            while start > pos and self._in_run(text[start - 1]):
-                start -= 1
-            while end < len(text) and self._in_run(text[end]):
-                end += 1
             if not self._in_run(text[k]):
                 pos = k + 1
                 continue
+            if rev is None:
+                rev = text[::-1]
+            start = self._extend_left(rev, k, pos)
+            end = self._extend_right(text, k + 1)
             found = self._utf8_runs(text, start, end)
             if not found:
                 tried: set[int] = set()
-                run = [None if c in MARKERS else self.variants(c) for c in text[start:end]]
+                run = _LazyRun(self, text, start, end)
                 gains = self.pair_gains(text, start, run)
                 for seed in rx.finditer(text, k, end):
                     found = self._shifted_run(text, start, end, seed.start(), tried, run, gains)
@@ -203,18 +214,50 @@ class Repairer:
     def _in_run(self, c: str) -> bool:
         return c in MARKERS or bool(self.variants(c))
 
+    # A run is a maximal stretch of characters `_in_run` accepts. Most of them have a GBK pair
+    # of their own (`pair_re`, a regex scan); the others (Traditional forms whose t2s form has
+    # one) are checked one by one where the scan stops.
+
+    def _extend_right(self, text: str, end: int) -> int:
+        n = len(text)
+        rx = self.m.pair_re
+        while end < n:
+            m = rx.match(text, end)
+            if m is not None:
+                end = m.end()
+            elif self._in_run(text[end]):
+                end += 1
+            else:
+                break
+        return end
+
+    def _extend_left(self, rev: str, start: int, pos: int) -> int:
+        """The start of the run ending just before `start`, not before `pos`; `rev` is the text
+        reversed, so the scan runs forwards."""
+        n = len(rev)
+        r, limit = n - start, n - pos
+        rx = self.m.pair_re
+        while r < limit:
+            m = rx.match(rev, r, limit)
+            if m is not None:
+                r = m.end()
+            elif self._in_run(rev[r]):
+                r += 1
+            else:
+                break
+        return n - r
+
     # (a) UTF-8 read as GBK ---------------------------------------------------------
 
     def _utf8_runs(self, text: str, start: int, end: int) -> list[Repair]:
         found: list[Repair] = []
-        i = start
-        while i < end:
-            j = i
-            while j < end and (text[j] in MARKERS or self.pair(text[j]) is not None):
-                j += 1
-            if j - i >= 2:
+        suspect = self.m.suspect_re
+        # maximal stretches of characters with a GBK pair (or a decoder's marker); a repair
+        # always holds a suspicious character, so stretches without one are not looked at
+        for m in self.m.pair_re.finditer(text, start, end):
+            i, j = m.span()
+            if j - i >= 2 and suspect.search(text, i, j) is not None:
                 found.extend(self._utf8_segment(text, i, j))
-            i = j + 1
         return found
 
     def _utf8_segment(self, text: str, i: int, j: int) -> list[Repair]:
@@ -235,20 +278,15 @@ class Repairer:
         char_at = {off: n for n, off in enumerate(offsets)}  # byte offset -> garbled char index
         decoded = raw.decode("utf-8", "surrogateescape")
         # maximal stretches of valid UTF-8, as (byte start, byte end, text)
-        stretches, off, cur_start, cur = [], 0, None, []
-        for d in decoded:
-            if "\udc80" <= d <= "\udcff":
-                if cur:
-                    stretches.append((cur_start, off, "".join(cur)))
-                cur, cur_start = [], None
-                off += 1
-            else:
-                if cur_start is None:
-                    cur_start = off
-                cur.append(d)
-                off += len(d.encode("utf-8"))
-        if cur:
-            stretches.append((cur_start, off, "".join(cur)))
+        # (each undecodable byte is one escape character; the text between them is valid)
+        stretches, off, last = [], 0, 0
+        for m in _VALID_UTF8.finditer(decoded):
+            off += m.start() - last
+            dec = m.group()
+            size = len(dec.encode("utf-8"))
+            stretches.append((off, off + size, dec))
+            off += size
+            last = m.end()
         out = []
         for b0, b1, dec in stretches:
             # start on a garbled character's boundary
@@ -267,14 +305,8 @@ class Repairer:
             c1 = j if cut is not None else i + char_at[b1]
             if c1 - c0 < 2 or not any(ord(d) > 0x7F for d in dec):
                 continue
-            tail, unknown, guessed = "", 0, []
-            if cut is not None:
-                nxt = text[c1] if c1 < len(text) else ""
-                tail = self.choose(cut, dec[-1], nxt, text) or ""
-                if tail:
-                    guessed.append(tail)
-                else:
-                    tail, unknown = LOST, 1
+            # the checks that do not depend on a lost last character first: choosing it is
+            # the costly part (a cut two bytes short leaves hundreds of candidates)
             garbled = text[c0:c1]
             if not self.m.suspect_re.search(garbled):
                 continue
@@ -284,6 +316,14 @@ class Repairer:
             rare = sum(1 for c in dec if self.m.logp(c) <= LOGP_SYMBOL)
             if rare and (len(dec) < 6 or rare > 0.2 * len(dec)):
                 continue
+            tail, unknown, guessed = "", 0, []
+            if cut is not None:
+                nxt = text[c1] if c1 < len(text) else ""
+                tail = self.choose(cut, dec[-1], nxt, text) or ""
+                if tail:
+                    guessed.append(tail)
+                else:
+                    tail, unknown = LOST, 1
             new = dec + tail
             if self.m.score(new) - self.m.score(garbled) < 4 + 0.5 * len(garbled):
                 continue
@@ -293,7 +333,7 @@ class Repairer:
     # (b) GBK with a lost byte ---------------------------------------------------------
 
     def _shifted_run(self, text: str, start: int, end: int, seed: int, tried: set[int],
-                     run: list, gains: list) -> list[Repair]:
+                     run: "_LazyRun", gains: "_Gains") -> list[Repair]:
         best: tuple[float, Repair] | None = None
         ends = [end] + [x for x in range(seed + 1, end) if text[x] in MARKERS]
         for s in range(max(start, seed - LOOKBACK), seed + 1):
@@ -310,30 +350,31 @@ class Repairer:
                     best = got
         return [best[1]] if best else []
 
-    def pair_gains(self, text: str, start: int, run: list) -> list[float | None]:
+    def pair_gains(self, text: str, start: int, run: list) -> "_Gains":
         """For each adjacent pair of garbled characters, how much likelier the character their
         shifted bytes make is than the second of them as it stands (optimistic about forms).
-        The same for every start, so it is computed once per run."""
+        The same for every start, so each is computed once per run, and only when `_screen`
+        asks for it: shifting real text fails the screen within a few characters, and a
+        paragraph with one rare character in it is one run from end to end."""
+        return _Gains(self, text, start, run)
+
+    def pair_gain(self, text: str, start: int, run: list, k: int) -> float | None:
         m = self.m
-        out: list[float | None] = []
-        for k in range(len(run) - 1):
-            a, b = run[k], run[k + 1]
-            if a is None or b is None:
-                out.append(0.0)
-                continue
-            best = float("-inf")
-            for x in a:
-                for y in b:
-                    c = self.decode_pair(x[1], y[0])
-                    if c is not None and _plain(c):
-                        lp = m.logp(c)
-                        if lp > best:
-                            best = lp
-            out.append(None if best == float("-inf") else best - m.logp(text[start + k + 1]))
-        return out
+        a, b = run[k], run[k + 1]
+        if a is None or b is None:
+            return 0.0
+        best = float("-inf")
+        for x in a:
+            for y in b:
+                c = self.decode_pair(x[1], y[0])
+                if c is not None and _plain(c):
+                    lp = m.logp(c)
+                    if lp > best:
+                        best = lp
+        return None if best == float("-inf") else best - m.logp(text[start + k + 1])
 
     @staticmethod
-    def _screen(gains: list, i: int, j: int) -> bool:
+    def _screen(gains: "_Gains", i: int, j: int) -> bool:
         """A cheap look before the real one: shifting real text yields junk within a few
         characters, and a shift must gain about two units a character to be worth more."""
         total = 0.0
@@ -390,6 +431,10 @@ class Repairer:
             end += 1
         prev = text[s - 1] if s > 0 else ""
         nxt = text[end] if end < len(text) else ""
+        garbled = text[s:end]
+        base = m.score(prev + garbled + nxt)
+        if self._gain_bound(slots, prev, nxt) - base < 6 + 1.0 * len(garbled) - 1e-6:  # (rounding)
+            return None  # no choice of the lost characters could make it (choosing costs most)
         chars: list[str] = []
         unknown, guessed = 0, []
         for idx, cands in enumerate(slots):
@@ -410,10 +455,9 @@ class Repairer:
                 guessed.append(pick)
                 chars.append(pick)
         new = "".join(chars)
-        garbled = text[s:end]
         known = "".join(c for c in new if c != LOST)
         # the neighbours take part, so a repair that forms a word with them (稳|增长) wins
-        gain = m.score(prev + known + nxt) + LOGP_UNKNOWN * unknown - m.score(prev + garbled + nxt)
+        gain = m.score(prev + known + nxt) + LOGP_UNKNOWN * unknown - base
         interior = new[1:-1]
         if gain < 6 + 1.0 * len(garbled) or not known:
             return None
@@ -434,6 +478,51 @@ class Repairer:
         if converted or self.traditional(text):
             new = opencc_converter("s2t")(new)
         return gain, Repair(s, end, new, "mojibake-shifted-gbk", unknown, guessed)
+
+    def _gain_bound(self, slots: list[list[str]], prev: str, nxt: str) -> float:
+        """At least `score(prev + known + nxt) + LOGP_UNKNOWN * unknown` for any choice of the
+        slots' lost characters (each slot is a chosen character or lost). Fixed characters and
+        pairs of them count exactly; a slot with a choice counts as its best candidate with
+        the bonuses it would make with fixed neighbours, or as lost (LOGP_UNKNOWN, and a
+        bonus for the pair its neighbours then make); a pair of two such slots counts a bonus."""
+        m = self.m
+        seq = ([[prev]] if prev else []) + slots + ([[nxt]] if nxt else [])
+        total = 0.0
+        n = len(seq)
+        for i, cands in enumerate(seq):
+            if len(cands) == 1:
+                total += m.logp(cands[0])
+                continue
+            left = seq[i - 1][0] if i > 0 and len(seq[i - 1]) == 1 else None
+            right = seq[i + 1][0] if i + 1 < n and len(seq[i + 1]) == 1 else None
+            total += max(self._slot_bound(cands, left, right), LOGP_UNKNOWN + BIGRAM_BONUS)
+        for a, b in zip(seq, seq[1:]):
+            if len(a) == 1 and len(b) == 1:
+                if m.is_word_pair(a[0], b[0]):
+                    total += BIGRAM_BONUS
+            elif len(a) != 1 and len(b) != 1:
+                total += BIGRAM_BONUS
+        return total
+
+    def _slot_bound(self, cands: list[str], left: str | None, right: str | None) -> float:
+        """The best of logp(c) plus the bigram bonuses c makes with its fixed neighbours."""
+        key = (tuple(cands), left, right)
+        got = _SLOT_BOUNDS.get(key)
+        if got is None:
+            m = self.m
+            best = float("-inf")
+            for c in cands:
+                v = m.logp(c)
+                if left is not None and m.is_word_pair(left, c):
+                    v += BIGRAM_BONUS
+                if right is not None and m.is_word_pair(c, right):
+                    v += BIGRAM_BONUS
+                if v > best:
+                    best = v
+            if len(_SLOT_BOUNDS) > 50_000:
+                _SLOT_BOUNDS.clear()
+            got = _SLOT_BOUNDS[key] = best
+        return got
 
     def _variant_path(self, tokens: list) -> list[int]:
         m = self.m
@@ -467,8 +556,64 @@ class Repairer:
 
 
 LOGP_UNKNOWN = -7.5
+# (candidates, fixed left neighbour, fixed right neighbour) -> Repairer._slot_bound; the model
+# is one per process, so the bounds hold across documents
+_SLOT_BOUNDS: dict[tuple, float] = {}
+_VALID_UTF8 = re.compile("[^\udc80-\udcff]+")  # what surrogateescape decoded, between escapes
 
 
+class _LazyRun:
+    """The byte pairs each character of text[start:end] may stand for (None for a decoder's
+    marker), worked out for the characters looked at only."""
+
+    __slots__ = ("_repairer", "_text", "_start", "_end", "_memo")
+
+    def __init__(self, repairer: "Repairer", text: str, start: int, end: int):
+        self._repairer, self._text, self._start, self._end = repairer, text, start, end
+        self._memo: dict[int, list[bytes] | None] = {}
+
+    def __len__(self) -> int:
+        return self._end - self._start
+
+    def _one(self, k: int) -> list[bytes] | None:
+        memo = self._memo
+        if k in memo:
+            return memo[k]
+        c = self._text[self._start + k]
+        got = memo[k] = None if c in MARKERS else self._repairer.variants(c)
+        return got
+
+    def __getitem__(self, k):
+        n = self._end - self._start
+        if isinstance(k, slice):
+            return [self._one(i) for i in range(*k.indices(n))]
+        if k < 0:
+            k += n
+        if not 0 <= k < n:
+            raise IndexError(k)
+        return self._one(k)
+
+
+class _Gains:
+    """`Repairer.pair_gain` for each index of a run, computed on first access, then kept."""
+
+    __slots__ = ("_repairer", "_text", "_start", "_run", "_memo")
+
+    def __init__(self, repairer: Repairer, text: str, start: int, run: list):
+        self._repairer, self._text, self._start, self._run = repairer, text, start, run
+        self._memo: dict[int, float | None] = {}
+
+    def __getitem__(self, k: int) -> float | None:
+        memo = self._memo
+        if k in memo:
+            return memo[k]
+        if not 0 <= k < len(self._run) - 1:
+            raise IndexError(k)
+        got = memo[k] = self._repairer.pair_gain(self._text, self._start, self._run, k)
+        return got
+
+
+@functools.lru_cache(maxsize=4096)
 def _incomplete(rest: bytes) -> list[str] | None:
     """When `rest` is the start of a UTF-8 sequence cut short (a lead byte and fewer
     continuation bytes than it needs, missing one or two), the characters it may have been."""

@@ -11,8 +11,11 @@ Real parentheses stay: `(GDP)`, `(省、區、市)`, `(2020)`, `(xi)` after a La
 from __future__ import annotations
 
 import functools
+import importlib.util
+import json
 import re
 import unicodedata
+from pathlib import Path
 
 from wenzhuan.hookspecs import hookimpl
 from wenzhuan.model import Document
@@ -30,6 +33,7 @@ ANNOTATION_RE = re.compile(
 _QUICK_RE = re.compile(r"[(（][" + _LETTERS + r"]")
 
 
+@functools.lru_cache(maxsize=8192)
 def parse_reading(raw: str) -> tuple[str, int | None, bool] | None:
     """`jīng` → ('jing', 1, True); `jing1` → ('jing', 1, True); `jing` → ('jing', None, False).
 
@@ -64,12 +68,29 @@ def parse_reading(raw: str) -> tuple[str, int | None, bool] | None:
     return base, tone, tone is not None
 
 
+@functools.lru_cache(maxsize=1)
+def _pinyin_table() -> dict[str, str]:
+    """pypinyin's table of readings per character, keyed by the code point in decimal. Read
+    straight from its JSON file: `import pypinyin` also loads its phrase dictionary, which
+    this pass never uses (most of a quarter second). The module is the fallback."""
+    try:
+        spec = importlib.util.find_spec("pypinyin")
+        locations = list(spec.submodule_search_locations or ()) if spec else []
+        path = Path(locations[0]) / "pinyin_dict.json"
+        table = json.loads(path.read_text("utf-8"))
+        if isinstance(table, dict) and table:
+            return table
+    except (ImportError, IndexError, OSError, ValueError):
+        pass
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    return {str(k): v for k, v in pinyin_dict.items()}
+
+
 @functools.lru_cache(maxsize=8192)
 def readings(char: str) -> frozenset[tuple[str, int]]:
     """Every reading pypinyin knows for `char`, as (letters, tone) pairs (tone 5 = neutral)."""
-    from pypinyin.pinyin_dict import pinyin_dict
-
-    raw = pinyin_dict.get(ord(char))
+    raw = _pinyin_table().get(str(ord(char)))
     if not raw:
         return frozenset()
     out = set()
@@ -82,6 +103,11 @@ def readings(char: str) -> frozenset[tuple[str, int]]:
 
 
 def is_reading_of(char: str, raw: str, *, allow_toneless: bool) -> bool:
+    return _is_reading_of(char, raw, allow_toneless)
+
+
+@functools.lru_cache(maxsize=65536)  # annotated documents repeat the same few hundred pairs
+def _is_reading_of(char: str, raw: str, allow_toneless: bool) -> bool:
     parsed = parse_reading(raw)
     if parsed is None:
         return False
@@ -112,9 +138,13 @@ class PinyinPass(Pass):
         if not texts:
             return doc
         # Evidence that a converter ran: at least two readings with their tone written out.
-        toned = sum(1 for t in texts for m in ANNOTATION_RE.finditer(t)
-                    if is_reading_of(m.group(1), m.group(3), allow_toneless=False)
-                    and parse_reading(m.group(3))[2])
+        toned = 0
+        for t in texts:
+            for char, _, raw, _ in ANNOTATION_RE.findall(t):
+                if _is_reading_of(char, raw, False) and parse_reading(raw)[2]:
+                    toned += 1
+            if toned >= 2:
+                break  # all that is asked
         allow_toneless = toned >= 2
 
         def fix(text: str, index: int) -> str:
@@ -124,7 +154,7 @@ class PinyinPass(Pass):
             pos = 0
             for m in ANNOTATION_RE.finditer(text):
                 char, reading = m.group(1), m.group(3)
-                if not is_reading_of(char, reading, allow_toneless=allow_toneless):
+                if not _is_reading_of(char, reading, allow_toneless):
                     continue
                 out.append(text[pos:m.end(1)])
                 pos = m.end()

@@ -29,7 +29,7 @@ def _converters():
     return opencc.OpenCC("t2s"), opencc.OpenCC("s2t")
 
 
-_KNOWN: dict[str, int] = {}  # character -> +1 Traditional, -1 Simplified, 0 neither
+_KNOWN: dict[str, int] = {}  # character -> +1 Traditional, -1 Simplified, 0 neither (or not Han)
 
 
 def _classify(chars: list[str]) -> None:
@@ -47,12 +47,25 @@ def _classify(chars: list[str]) -> None:
 def evidence(text: str) -> tuple[int, int]:
     """(Simplified, Traditional) evidence: occurrences of script-specific characters."""
     counts = Counter(text)
-    han = [ch for ch in counts if HAN_RE.match(ch)]
-    unknown = [ch for ch in han if ch not in _KNOWN]
+    known = _KNOWN
+    unknown = [ch for ch in counts if ch not in known]
     if unknown:
-        _classify(unknown)
-    simp = sum(counts[ch] for ch in han if _KNOWN[ch] < 0)
-    trad = sum(counts[ch] for ch in han if _KNOWN[ch] > 0)
+        han = []
+        for ch in unknown:
+            if HAN_RE.match(ch):
+                han.append(ch)
+            else:
+                known[ch] = 0  # not Han: evidence for neither
+        if han:
+            _classify(han)
+    simp = trad = 0
+    for ch, n in counts.items():
+        k = known[ch]
+        if k:
+            if k < 0:
+                simp += n
+            else:
+                trad += n
     return simp, trad
 
 
