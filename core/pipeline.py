@@ -121,12 +121,12 @@ def load(source: Source, *, host: PluginHost | None = None, encoding: str | None
         rctx = ReadContext(report, f"read:{reader.name}", raw=source.data, encoding=used,
                            options=reader_options, path=source.name)
         doc = _guarded(reader.read, "reader", reader.name, catalog, text, rctx)
-        read = doc
+        read_text = has_text(doc)  # (not the document itself: the passes may replace it, let it go)
         doc = run_passes(doc, catalog, report, skip=skip_passes, raw=source.data, encoding=used,
                          block_lines=rctx.block_lines, path=source.name)
         doc = clean_document(doc, report)
         if not has_text(doc):
-            if has_text(read):
+            if read_text:
                 raise InputError("has no text left to convert after normalization",
                                  hint="see what the passes removed with `wenzhuan inspect --changes`")
             raise InputError("has no text to convert: it is empty, or only whitespace or markup")
@@ -177,7 +177,7 @@ def render(doc: Document, writer: Writer, options: Mapping[str, Any], report: Ch
         writer.write(doc, buffer, ctx)
         if buffer.closed_by_writer:
             raise ValueError("it closed the output stream; wenzhuan closes it after write() returns")
-        if not buffer.getbuffer().nbytes:
+        if not buffer.getbuffer().nbytes and has_text(doc):
             raise ValueError("it wrote nothing to the output stream")
 
     _guarded(write, "writer", writer.name, catalog)

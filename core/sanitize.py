@@ -29,7 +29,7 @@ import re
 from typing import Any
 
 from .model import (
-    Attr, BlockQuote, BulletList, Code, CodeBlock, Div, Document, Emph, Heading, LineBreak, Link, Metadata,
+    NO_ATTR, Attr, BlockQuote, BulletList, Code, CodeBlock, Div, Document, Emph, Heading, LineBreak, Link, Metadata,
     OrderedList, Para, Span, Strong, Text, ThematicBreak,
 )
 from .report import ChangeReport, StepReporter
@@ -121,7 +121,7 @@ class _Cleaner:
         return value
 
     def attr(self, attr: Attr) -> Attr:
-        if not attr:
+        if attr is NO_ATTR or not attr:
             return attr
         kv = []
         for k, v in attr.kv:
@@ -197,15 +197,30 @@ class _Cleaner:
     # -------------------------------------------------------------------- blocks
 
     def blocks(self, blocks: tuple, top: bool = False) -> tuple:
-        out = []
-        changed = False
+        out: list | None = None
+        bad = _MODEL_BAD.search
         for i, b in enumerate(blocks):
             if top:
                 self.block = i + 1
+            # the common case first, a plain paragraph of clean text: nothing to build
+            if type(b) is Para and b.attr is NO_ATTR and len(b.content) == 1:
+                only = b.content[0]
+                if type(only) is Text:
+                    if bad(only.text):
+                        text = self.s(only.text)
+                        b_new = Para((Text(text),) if text else ())
+                        if out is None:
+                            out = list(blocks[:i])
+                        out.append(b_new)
+                    elif out is not None:
+                        out.append(b)
+                    continue
             new = self.block_(b)
-            changed = changed or new is not b
-            out.append(new)
-        return tuple(out) if changed else blocks
+            if new is not b and out is None:
+                out = list(blocks[:i])
+            if out is not None:
+                out.append(new)
+        return blocks if out is None else tuple(out)
 
     def block_(self, b):
         t = type(b)
@@ -266,17 +281,22 @@ class _Cleaner:
                         message=f"{len(self.attrs)} event-handler or unsafe-URL attribute(s) removed")
 
 
+_CLEAN: list[Document] = []  # the last document found clean: the pipeline hands it on to render()
+
+
 def clean_document(doc: Document, report: ChangeReport | None = None) -> Document:
     """`doc` without what no output may carry (see the module docstring); the same object when
     there was nothing to remove."""
+    if _CLEAN and _CLEAN[0] is doc:  # documents are immutable: clean once, clean for good
+        return doc
     cleaner = _Cleaner()
     meta = cleaner.metadata(doc.metadata)
     blocks = cleaner.blocks(doc.blocks, top=True)
     if report is not None:
         cleaner.report_into(report)
-    if meta is doc.metadata and blocks is doc.blocks:
-        return doc
-    return Document(meta, blocks)
+    result = doc if meta is doc.metadata and blocks is doc.blocks else Document(meta, blocks)
+    _CLEAN[:] = [result]
+    return result
 
 
 _BLANK = re.compile(r"\S")

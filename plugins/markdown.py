@@ -8,11 +8,13 @@
 - Emphasis whose `*` delimiters would not parse next to CJK punctuation (`期间**“双十一”**`)
   is written as `<em>`/`<strong>`, which the Markdown reader reads back.
 - Metadata is YAML front matter unless `--no-front-matter`.
+- A line break inside a heading becomes a space (an ATX heading is one line).
 - Idempotent: Markdown → model → Markdown gives the same bytes.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 
@@ -97,6 +99,53 @@ def _protect_trailing(text: str) -> str:
     stripped = text.rstrip(" \t")
     tail = text[len(stripped):]
     return stripped + "".join("&#32;" if c == " " else "&#9;" for c in tail)
+
+
+def _one_line(content: tuple) -> tuple:
+    """A heading's inlines for an ATX heading, which is one line: line breaks become spaces, and
+    blanks at either end (inside emphasis too) are dropped."""
+    def flat(nodes) -> list:
+        out = []
+        for n in nodes:
+            if isinstance(n, LineBreak):
+                n = Text(" ")
+            elif isinstance(n, (Emph, Strong, Link, Span)):
+                n = dataclasses.replace(n, content=tuple(flat(n.content)))
+            if out and isinstance(n, Text) and isinstance(out[-1], Text):
+                out[-1] = Text(out[-1].text + n.text)
+            else:
+                out.append(n)
+        return out
+
+    def strip(nodes: list, end: int) -> list:  # end -1: the right end, 0: the left end
+        while nodes:
+            n = nodes[end]
+            if isinstance(n, Text):
+                t = n.text.rstrip(" ") if end else n.text.lstrip(" ")
+                if t:
+                    nodes[end] = Text(t)
+                    break
+                nodes.pop(end)
+            elif isinstance(n, (Emph, Strong, Link, Span)):
+                inner = strip(list(n.content), end)
+                nodes[end] = dataclasses.replace(n, content=tuple(inner))
+                if inner or isinstance(n, Link):
+                    break
+                nodes.pop(end)
+            else:
+                break
+        return nodes
+
+    if not any(isinstance(n, LineBreak) for n in _walk_inlines(content)):
+        return content
+    return tuple(strip(strip(flat(content), -1), 0))
+
+
+def _walk_inlines(nodes):
+    for n in nodes:
+        yield n
+        if isinstance(n, (Emph, Strong, Link, Span)):
+            yield from _walk_inlines(n.content)
 
 
 class _Inlines:
@@ -227,7 +276,7 @@ class _Blocks:
             text = self.inl.render(b.content)
             return _protect_trailing(text) if text.strip() else None
         if isinstance(b, Heading):
-            text = self.inl.render(b.content, line_start=False)
+            text = self.inl.render(_one_line(b.content), line_start=False)
             text = re.sub(r"(#+)$", r"\\\1", text)  # a trailing # run would be a closing sequence
             return ("#" * b.level + " " + _protect_trailing(text)).rstrip()
         if isinstance(b, BlockQuote):

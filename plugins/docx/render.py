@@ -109,7 +109,12 @@ class Numbering:
         return nid
 
 
+_MAX_T = 1_000_000  # characters per w:t: lxml-based readers (python-docx) refuse text nodes over 10 MB
+
+
 def _t(text: str) -> str:
+    if len(text) > _MAX_T:  # several w:t in one run read as one text
+        return "".join(_t(text[i:i + _MAX_T]) for i in range(0, len(text), _MAX_T))
     space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() or "  " in text else ""
     return f"<w:t{space}>{escape(text)}</w:t>"
 

@@ -225,3 +225,31 @@ def test_unsafe_links_and_handlers_from_the_python_api(wenzhuan_host, fmt):
     assert "这里" in text and "好链接" in text
     kinds = {c.kind for c in report.changes if c.step == "sanitize"}
     assert kinds == {"unsafe link removed", "unsafe attribute removed"}
+
+
+def test_epub_content_documents_are_inert_and_well_formed(tmp_path, wenzhuan_cli):
+    """EPUB readers run scripts in XHTML: none may get there, nor handlers or unsafe links."""
+    from lxml import etree
+
+    from wenzhuan.sanitize import is_unsafe_url
+
+    from .kit import require_writer, xml_parts
+
+    require_writer("epub")
+    src = tmp_path / "active.html"
+    src.write_text(ACTIVE_HTML.replace("正文", "正文\x01\x85\x9f"), encoding="utf-8")
+    result = wenzhuan_cli("convert", src, "-t", "epub", "-o", tmp_path / "active.epub")
+    assert result.exit_code == 0, result.stderr
+    parts = xml_parts((tmp_path / "active.epub").read_bytes())  # every part well-formed
+    xhtml = [blob for name, blob in parts.items() if name.endswith((".xhtml", ".html"))]
+    assert xhtml, f"no XHTML content documents in {sorted(parts)}"
+    for blob in xhtml:
+        root = etree.fromstring(blob)
+        for el in root.iter():
+            if not isinstance(el.tag, str):
+                continue
+            assert etree.QName(el).localname not in ("script", "iframe", "object", "embed", "form")
+            for key, value in el.attrib.items():
+                assert not etree.QName(key).localname.lower().startswith("on"), (key, value)
+                assert not is_unsafe_url(value), (key, value)
+        assert b"alert" not in blob and "\x85".encode() not in blob
