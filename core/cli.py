@@ -245,6 +245,58 @@ def convert(ctx: click.Context, inputs, formats, output, from_format, encoding, 
     inputs = [src for src, _ in batch.expand_inputs(
         inputs, globs or batch.default_patterns(default_host().catalog))]  # a folder's files, for a collection
     writer = writers[0]
+    if output == "-":
+        with _StdoutGuard() as stdout:  # plugins' stray output goes to stderr, not into the document
+            _convert_to(inputs, output, writer, stdout, encoding=encoding, from_format=from_format,
+                        skip_passes=skip_passes, max_size=max_size, title=title, plans=plans,
+                        transforms=transforms, transform_opts=transform_opts, writer_opts=writer_opts,
+                        force=force, quiet=quiet)
+    else:
+        _convert_to(inputs, output, writer, None, encoding=encoding, from_format=from_format,
+                    skip_passes=skip_passes, max_size=max_size, title=title, plans=plans,
+                    transforms=transforms, transform_opts=transform_opts, writer_opts=writer_opts,
+                    force=force, quiet=quiet)
+
+
+class _StdoutGuard:
+    """Standard output, kept for the document alone while plugins run: file descriptor 1 (and
+    `sys.stdout`) point at stderr until the end, so a plugin that prints, or a library or child
+    process writing to fd 1, cannot corrupt the converted document written to `-o -`."""
+
+    def __enter__(self) -> "_StdoutGuard":
+        self._saved_sys = sys.stdout
+        try:
+            sys.stdout.flush()
+            self._fd = sys.stdout.fileno()
+            self._saved_fd = os.dup(self._fd)
+            os.dup2(sys.stderr.fileno(), self._fd)
+        except (AttributeError, OSError, ValueError):  # not a real file (click's test runner)
+            self._saved_fd = None
+        self._out = self._saved_sys.buffer
+        sys.stdout = sys.stderr
+        return self
+
+    def write(self, data: bytes) -> None:
+        try:
+            if self._saved_fd is not None:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(self._saved_fd, view):]
+            else:
+                self._out.write(data)
+                self._out.flush()
+        except BrokenPipeError:  # `wenzhuan convert a.txt -t md -o - | head`
+            pass
+
+    def __exit__(self, *exc) -> None:
+        sys.stdout = self._saved_sys
+        if self._saved_fd is not None:
+            os.dup2(self._saved_fd, self._fd)
+            os.close(self._saved_fd)
+
+
+def _convert_to(inputs, output, writer, stdout, *, encoding, from_format, skip_passes, max_size, title,
+                plans, transforms, transform_opts, writer_opts, force, quiet) -> None:
 
     report = ChangeReport()
     docs = []
@@ -273,8 +325,7 @@ def convert(ctx: click.Context, inputs, formats, output, from_format, encoding, 
     for warning in report.warnings:  # on stderr, so also when the output goes to stdout
         click.echo(f"wenzhuan: warning: {warning.describe()}", err=True)
     if output == "-":
-        sys.stdout.buffer.write(results[0][1])
-        sys.stdout.buffer.flush()
+        stdout.write(results[0][1])
         return
     for target, _ in results:
         check_output(target, [Path(i) for i in inputs if i != "-"], force=force)
@@ -326,10 +377,7 @@ def script_command(config, file, output, dicts, encoding, engine, force) -> None
 
 def _read_input(name: str, max_size: int) -> Source:
     if name == "-":
-        data = sys.stdin.buffer.read(max_size + 1)
-        if len(data) > max_size:
-            raise OutputError("standard input is over the input size limit", hint="raise --max-input-size")
-        return Source(data, "<stdin>")
+        return Source.from_stream(sys.stdin.buffer, "<stdin>", max_size=max_size)
     return Source.from_path(name, max_size=max_size)
 
 

@@ -17,12 +17,13 @@ import re
 from .errors import InputError
 from .hanfreq import common
 
+# (mark, the encoding reported, the codec for what follows the mark)
 _BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF8, "utf-8-sig", "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32", "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32", "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16", "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16", "utf-16-be"),
 )
 
 # Tried in this order when the input is not UTF-8; on a tie the first wins.
@@ -40,10 +41,20 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
             codecs.lookup(encoding)
         except LookupError:
             raise InputError(f"unknown encoding {encoding!r}", hint="try utf-8, gb18030 or big5") from None
+        if data.startswith(codecs.BOM_UTF8) and codecs.lookup(encoding).name != "utf-8":
+            data = data[len(codecs.BOM_UTF8):]  # a UTF-8 mark on a file the user says is not UTF-8
         return _strict(data, encoding), encoding
-    for bom, name in _BOMS:
+    for bom, name, codec in _BOMS:
         if data.startswith(bom):
-            return _strict(data, name), name
+            try:
+                return data[len(bom):].decode(codec), name
+            except UnicodeDecodeError as exc:
+                label = name.replace("-sig", "").upper()
+                raise InputError(
+                    f"starts with a {label} byte order mark but is not {label}: "
+                    f"invalid bytes at offset {exc.start + len(bom)}",
+                    hint="give the right encoding with --encoding (for example gb18030 or big5)",
+                ) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:

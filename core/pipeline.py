@@ -8,8 +8,10 @@ conversion logic of its own.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +23,7 @@ from .manager import PluginHost, default_host
 from .model import Document
 from .registry import Catalog, PassContext, ReadContext, Reader, TransformContext, WriteContext, Writer, resolve_options
 from .report import ChangeReport
+from .sanitize import clean_document, clean_text, has_text
 from .sniff import refuse_binary
 
 DEFAULT_MAX_INPUT = 100 * 1024 * 1024
@@ -36,17 +39,21 @@ class Source:
 
     @classmethod
     def from_path(cls, path: str | os.PathLike, *, max_size: int | None = DEFAULT_MAX_INPUT) -> "Source":
+        """Read `path`, refusing it when it is over `max_size` bytes: the size is checked before
+        reading, and the read stops one byte past the limit, so a file that grows, a device or a
+        FIFO is never read whole into memory."""
         p = Path(path)
         shown = str(path)
         try:
             if p.is_dir():
                 raise InputError("is a directory, not a file", path=shown)
-            size = p.stat().st_size
-            if max_size is not None and size > max_size:
-                raise InputTooLargeError(
-                    f"is {size / 1048576:.1f} MB, over the {max_size / 1048576:.0f} MB input limit",
-                    path=shown, hint="raise the limit with --max-input-size")
-            data = p.read_bytes()
+            with open(p, "rb") as fh:
+                size = os.fstat(fh.fileno()).st_size
+                if max_size is not None and size > max_size:
+                    raise too_large(size, max_size, shown)
+                data = fh.read() if max_size is None else fh.read(max_size + 1)
+            if max_size is not None and len(data) > max_size:
+                raise too_large(None, max_size, shown)
         except FileNotFoundError:
             raise InputError("no such file", path=shown) from None
         except PermissionError:
@@ -56,6 +63,21 @@ class Source:
         except OSError as exc:
             raise InputError(f"cannot read it: {exc.strerror or exc}", path=shown) from None
         return cls(data, shown, p)
+
+    @classmethod
+    def from_stream(cls, stream, name: str = "<stdin>", *, max_size: int | None = DEFAULT_MAX_INPUT) -> "Source":
+        """Read a binary stream (standard input) up to one byte past `max_size`, never more."""
+        data = stream.read() if max_size is None else stream.read(max_size + 1)
+        if max_size is not None and len(data) > max_size:
+            raise too_large(None, max_size, name)
+        return cls(data, name)
+
+
+def too_large(size: int | None, max_size: int, shown: str) -> InputTooLargeError:
+    limit = f"{max_size / 1048576:g} MB" if max_size >= 1048576 else f"{max_size} byte"
+    what = f"is {size / 1048576:.1f} MB, over" if size is not None else "is over"
+    return InputTooLargeError(f"{what} the {limit} input limit", path=shown,
+                              hint="raise the limit with --max-input-size MB")
 
 
 @dataclass
@@ -93,13 +115,21 @@ def load(source: Source, *, host: PluginHost | None = None, encoding: str | None
     try:
         refuse_binary(source.data)
         text, used = decode(source.data, encoding)
-        reader = pick_reader(catalog, source, text, from_format)
         report = ChangeReport()
+        text = clean_text(text, report)
+        reader = pick_reader(catalog, source, text, from_format)
         rctx = ReadContext(report, f"read:{reader.name}", raw=source.data, encoding=used,
                            options=reader_options, path=source.name)
         doc = _guarded(reader.read, "reader", reader.name, catalog, text, rctx)
+        read_text = has_text(doc)  # (not the document itself: the passes may replace it, let it go)
         doc = run_passes(doc, catalog, report, skip=skip_passes, raw=source.data, encoding=used,
                          block_lines=rctx.block_lines, path=source.name)
+        doc = clean_document(doc, report)
+        if not has_text(doc):
+            if read_text:
+                raise InputError("has no text left to convert after normalization",
+                                 hint="see what the passes removed with `wenzhuan inspect --changes`")
+            raise InputError("has no text to convert: it is empty, or only whitespace or markup")
     except WenzhuanError as exc:
         raise exc.with_path(source.name)
     return Loaded(doc, report, reader.name, used)
@@ -135,8 +165,11 @@ def apply_transforms(doc: Document, names: Sequence[str], report: ChangeReport, 
 
 def render(doc: Document, writer: Writer, options: Mapping[str, Any], report: ChangeReport, *,
            catalog: Catalog | None = None) -> bytes:
-    """Write `doc` with `writer` into memory and return the bytes."""
+    """Write `doc` with `writer` into memory and return the bytes. The document is sanitized
+    first (`wenzhuan.sanitize.clean_document`), so a writer never sees control characters, lone
+    surrogates or unsafe links, wherever the document came from."""
     opts = resolve_options(writer.options, options, owner=f"format {writer.name!r}")
+    doc = clean_document(doc, report)
     buffer = WriterOutput()
     ctx = WriteContext(report, f"write:{writer.name}", opts, catalog=catalog)
 
@@ -144,6 +177,8 @@ def render(doc: Document, writer: Writer, options: Mapping[str, Any], report: Ch
         writer.write(doc, buffer, ctx)
         if buffer.closed_by_writer:
             raise ValueError("it closed the output stream; wenzhuan closes it after write() returns")
+        if not buffer.getbuffer().nbytes and has_text(doc):
+            raise ValueError("it wrote nothing to the output stream")
 
     _guarded(write, "writer", writer.name, catalog)
     return buffer.getvalue()
@@ -166,9 +201,13 @@ class WriterOutput(io.BytesIO):
 
 
 def _guarded(fn, kind: str, name: str, catalog: Catalog | None, *args):
-    """Call a plugin's function; anything but our own error type becomes a PluginError naming it."""
+    """Call a plugin's function; anything but our own error type becomes a PluginError naming it.
+
+    While it runs, what it prints goes to stderr: standard output may be the converted document
+    (`-o -`), which a stray print() would corrupt."""
     try:
-        return fn(*args)
+        with contextlib.redirect_stdout(sys.stderr):
+            return fn(*args)
     except WenzhuanError:
         raise
     except RecursionError:
@@ -198,24 +237,15 @@ def check_output(output: Path, inputs: Sequence[Path], *, force: bool) -> None:
         raise OutputError(f"folder {str(output.parent)!r} does not exist", path=shown)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-_FILE_MODE = 0o666 & ~_umask()  # what open() would give: mkstemp's temporary files are 0600
-
-
-def open_temp(output: Path) -> tuple[int, str]:
-    """A temporary file beside `output`, with the mode a normally created file would have."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=output.parent)
-    os.fchmod(fd, _FILE_MODE)
-    return fd, tmp
-
-
 def write_atomic(output: Path, data: bytes, *, sync: bool = True) -> None:
     """Write to a temporary file beside `output`, then rename it into place: complete or absent.
+
+    On Linux the data goes into an unnamed file first (`O_TMPFILE`), which gets a name (a
+    `.NAME.*.part` beside the output) only once it is complete, just before the rename: a process
+    killed while writing leaves nothing behind. Elsewhere a named temporary file is used from
+    the start: a kill can leave that `.part` (named with the writing process's id), and the next
+successful write of the same output removes it once that process is gone, as the batch runner does.
+    The output gets the usual permissions (0666 less the umask), not a temporary file's 0600.
 
     `sync=False` skips the fsync before the rename: the output is still complete or absent for
     every other process (a kill cannot cut it short), only not yet durable across a power cut
@@ -224,25 +254,120 @@ def write_atomic(output: Path, data: bytes, *, sync: bool = True) -> None:
 
 
 def write_atomic_stream(output: Path, fill: Callable[[BinaryIO], object], *, sync: bool = True) -> None:
-    """Call `fill(fh)` on a temporary file beside `output`, then rename it into place."""
+    """`write_atomic` for output made piece by piece: `fill(fh)` writes it (`wenzhuan script`)."""
+    tmp = None
     try:
-        fd, tmp = open_temp(output)
-    except OSError as exc:
-        raise OutputError(f"cannot write in {str(output.parent)!r}: {exc.strerror or exc}", path=str(output)) from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fill(fh)
-            fh.flush()
-            if sync:
-                os.fsync(fh.fileno())
+        try:
+            tmp = _write_unnamed(output, fill, sync)
+            if tmp is None:
+                tmp = _write_named(output, fill, sync)
+        except OSError as exc:
+            raise OutputError(f"cannot write it: {exc.strerror or exc}", path=str(output)) from None
         if output.is_symlink():
             output.unlink()  # replace the link itself, never write through it to elsewhere
         os.replace(tmp, output)
+        tmp = None
+        _remove_orphans(output)
     except BaseException as exc:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot write it: {exc.strerror or exc}", path=str(output)) from None
+        raise
+
+
+def _fill(fh, fill: Callable[[BinaryIO], object], sync: bool) -> None:
+    fill(fh)
+    fh.flush()
+    if sync:
+        os.fsync(fh.fileno())
+    os.fchmod(fh.fileno(), 0o666 & ~_umask())
+
+
+def _write_named(output: Path, fill: Callable[[BinaryIO], object], sync: bool) -> str:
+    directory = output.parent
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.{os.getpid()}-", suffix=".part", dir=directory)
+    except OSError as exc:
+        raise OutputError(f"cannot write in {str(directory)!r}: {exc.strerror or exc}",
+                          path=str(output)) from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            _fill(fh, fill, sync)
+    except BaseException:
         try:
             os.unlink(tmp)
         except OSError:
             pass
-        if isinstance(exc, OSError):
-            raise OutputError(f"cannot write it: {exc.strerror or exc}", path=str(output)) from None
         raise
+    return tmp
+
+
+_NO_TMPFILE: set[int] = set()  # devices where O_TMPFILE files cannot be linked (overlayfs, ...)
+
+
+def _write_unnamed(output: Path, fill: Callable[[BinaryIO], object], sync: bool) -> str | None:
+    """Write `data` to an unnamed file (Linux `O_TMPFILE`) beside `output` and give it a
+    temporary name once complete; None where that is not possible (then `_write_named`)."""
+    flag = getattr(os, "O_TMPFILE", None)
+    if flag is None or not os.path.isdir("/proc/self/fd"):
+        return None
+    try:
+        dev = os.stat(output.parent).st_dev
+        if dev in _NO_TMPFILE:
+            return None
+        fd = os.open(output.parent, flag | os.O_WRONLY | getattr(os, "O_CLOEXEC", 0), 0o600)
+    except OSError:  # not supported here (or not a folder: _write_named says why)
+        return None
+    with os.fdopen(fd, "wb") as fh:
+        _fill(fh, fill, sync)
+        for _ in range(100):
+            name = str(output.parent / f".{output.name}.{os.getpid()}-{os.urandom(6).hex()}.part")
+            try:
+                os.link(f"/proc/self/fd/{fd}", name, follow_symlinks=True)
+                return name
+            except FileExistsError:
+                continue
+            except OSError:  # the file system cannot link it (EXDEV on overlayfs, ...)
+                _NO_TMPFILE.add(dev)
+                return None
+    return None
+
+
+def _remove_orphans(output: Path) -> None:
+    """Delete `.NAME.PID-*.part` files beside `output` whose process is gone (killed while
+    writing where unnamed temporary files are not available)."""
+    prefix = f".{output.name}."
+    try:
+        entries = [e for e in os.listdir(output.parent) if e.startswith(prefix) and e.endswith(".part")]
+    except OSError:
+        return
+    for entry in entries:
+        pid = entry[len(prefix):].split("-", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+            continue  # still running: its file may be in the making
+        except ProcessLookupError:
+            pass
+        except OSError:
+            continue
+        try:
+            os.unlink(output.parent / entry)
+        except OSError:
+            pass
+
+
+_UMASK: list[int] = []
+
+
+def _umask() -> int:
+    if not _UMASK:  # read once: os.umask() can only be read by setting it, which races with threads
+        mask = os.umask(0o022)
+        os.umask(mask)
+        _UMASK.append(mask)
+    return _UMASK[0]

@@ -27,6 +27,8 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"SQLite format 3\x00", "an SQLite database"),
 )
 _UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+# Every byte but the C0 controls that never appear in text (tab, newlines, form feed and ESC do).
+_TEXT_BYTES = bytes(b for b in range(256) if not (b <= 0x08 or 0x0E <= b <= 0x1A or 0x1C <= b <= 0x1F))
 
 
 def refuse_binary(data: bytes) -> None:
@@ -45,3 +47,9 @@ def refuse_binary(data: bytes) -> None:
         if head.count(b"\x00") > max(8, len(head) // 100):
             raise UnsupportedInputError("is binary data (many NUL bytes), not a text document",
                                         hint="wenzhuan reads plain text, Markdown and HTML")
+    # No text encoding wenzhuan reads (UTF-8, GB18030, Big5) uses bytes 0x00-0x08 or 0x0E-0x1A
+    # inside characters, and text has almost none of them; random or compressed data has ~8%.
+    controls = len(head.translate(None, _TEXT_BYTES))
+    if controls > max(8, len(head) // 50):
+        raise UnsupportedInputError("is binary data (many control bytes), not a text document",
+                                    hint="wenzhuan reads plain text, Markdown and HTML")

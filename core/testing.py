@@ -271,6 +271,8 @@ def _render(writer, doc: Document, options: Mapping[str, Any], sample: str) -> b
         data = render(doc, writer, options, ChangeReport())
     except Exception as exc:  # noqa: BLE001 - reported with the sample that caused it
         cause = exc.__cause__ if isinstance(exc, PluginError) and exc.__cause__ else None
+        if cause is not None and str(cause) == "it wrote nothing to the output stream":  # render() refuses that
+            raise ConformanceError(f"writer {writer.name!r} wrote nothing for sample {sample!r}") from exc
         what = f"{type(cause).__name__}: {cause}" if cause else str(exc)
         raise ConformanceError(f"writer {writer.name!r} failed on sample {sample!r}: {what}") from exc
     if not isinstance(data, bytes) or not data:

@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 
@@ -140,6 +141,13 @@ def _protect_trailing(text: str) -> str:
     """Blanks at the end of a paragraph would be dropped: keep them as character references."""
     body = text.rstrip(_BLANKS)
     return body + _char_refs(text[len(body):])
+
+
+def _walk_inlines(nodes):
+    for n in nodes:
+        yield n
+        if isinstance(n, (Emph, Strong, Link, Span)):
+            yield from _walk_inlines(n.content)
 
 
 class _Inlines:

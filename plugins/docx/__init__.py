@@ -232,7 +232,9 @@ def render_docx(doc: Document, ctx: WriteContext) -> bytes:
     if builder.out and builder.out[-1].startswith("<w:tbl>"):
         builder.out.append("<w:p/>")  # Word wants a paragraph after a table at the end of the body
     xml = (f'<w:body xmlns:w="{W_NS}" xmlns:r="{R_NS}">{"".join(builder.out)}</w:body>')
-    parsed = etree.fromstring(xml.encode("utf-8"))
+    # our own markup, with no DTD or entities: huge_tree lifts libxml2's 10 MB text-node limit
+    # (one paragraph of a 50 MB single-line text)
+    parsed = etree.fromstring(xml.encode("utf-8"), etree.XMLParser(huge_tree=True, resolve_entities=False))
     sect = body.find(f"{{{W_NS}}}sectPr")
     for child in list(parsed):
         if sect is not None:

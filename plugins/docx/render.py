@@ -19,13 +19,13 @@ from wenzhuan.model import (
     BlockQuote, BulletList, Code, CodeBlock, Div, Emph, Heading, LineBreak, Link, OrderedList, Para,
     Span, Strong, Text, ThematicBreak,
 )
+from wenzhuan.sanitize import is_unsafe_url
 
 from .fonts import Script, script_of
 from .styles import LIST_INDENT, abstract_num_xml, num_xml
 
 # Characters XML 1.0 cannot hold (tab, newline and carriage return are allowed).
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:")
 _BOOKMARK_CHARS = re.compile(r"[^\w]")
 
 
@@ -109,7 +109,12 @@ class Numbering:
         return nid
 
 
+_MAX_T = 1_000_000  # characters per w:t: lxml-based readers (python-docx) refuse text nodes over 10 MB
+
+
 def _t(text: str) -> str:
+    if len(text) > _MAX_T:  # several w:t in one run read as one text
+        return "".join(_t(text[i:i + _MAX_T]) for i in range(0, len(text), _MAX_T))
     space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() or "  " in text else ""
     return f"<w:t{space}>{escape(text)}</w:t>"
 
@@ -327,12 +332,11 @@ class BodyBuilder:
             self.warn(f"nested link to {node.url!r} written as plain text")
             return content
         url = self.clean(node.url).strip()
-        squeezed = re.sub(r"[\x00-\x20]", "", url).lower()
         if not url:
             return "".join(self._inline(n, marks, env) for n in node.content)
-        if squeezed.startswith(_UNSAFE_SCHEMES):
+        if is_unsafe_url(url):  # the pipeline's sanitizer removed these already; a direct call is guarded too
             self.change("unsafe link removed", node.url[:80], "",
-                        message="javascript:, vbscript: and data: links are not written; the text is kept")
+                        message="javascript:, vbscript:, data: and file: links are not written; the text is kept")
             return "".join(self._inline(n, marks, env) for n in node.content)
         tooltip = f" w:tooltip={quoteattr(self.clean(node.title))}" if node.title else ""
         if url.startswith("#"):

@@ -2,8 +2,11 @@
 
 Safe by construction: lxml's HTML parser never fetches anything (`no_network`) and never resolves
 DTDs or external entities; comments, processing instructions, scripts, styles and other
-non-content elements are dropped; entities arrive decoded. `javascript:`, `data:` and `vbscript:`
-links become their plain text.
+non-content elements are dropped; entities arrive decoded; an internal DTD subset is dropped
+unread (so no entity it declares is ever expanded). Links with schemes that run code or reach
+local files (`javascript:`, `data:`, `vbscript:`, `file:`, however disguised: see
+`wenzhuan.sanitize.is_unsafe_url`) become their plain text. Markup nested deeper than 255
+elements is refused with a clear error rather than read with its deepest text missing.
 
 Whitespace follows CSS: a run of spaces and newlines is one space, and a run containing a newline
 between two wide (CJK) characters vanishes, as browsers render Chinese. Two or more `<br>` in a
@@ -21,6 +24,7 @@ from typing import Iterable
 from lxml import etree
 from lxml import html as lxml_html
 
+from wenzhuan.errors import InputError
 from wenzhuan.hookspecs import hookimpl
 from wenzhuan.model import (
     Attr, BlockQuote, BulletList, Code, CodeBlock, Document, Emph, Heading, LineBreak, Link, Metadata,
@@ -28,6 +32,7 @@ from wenzhuan.model import (
 )
 from wenzhuan.plugins.hanzi import is_wide
 from wenzhuan.registry import ReadContext, Reader
+from wenzhuan.sanitize import UNSAFE_SCHEMES, is_unsafe_url  # noqa: F401 - UNSAFE_SCHEMES re-exported
 from wenzhuan.walk import merge_text
 
 _PARSER = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, recover=True,
@@ -52,9 +57,12 @@ BLOCKS = CONTAINERS | {"p", "blockquote", "ul", "ol", "pre", "hr"} | set(HEADING
 EMPH = frozenset({"em", "i", "cite", "dfn", "var"})
 STRONG = frozenset({"strong", "b"})
 CODE = frozenset({"code", "kbd", "samp", "tt"})
-UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:")
 
 _XML_DECL = re.compile(r"\A\s*<\?xml[^>]*\?>")
+# A DOCTYPE with an internal subset (`<!DOCTYPE x [ <!ENTITY ...> ]>`): the HTML parser never
+# expands or fetches what it declares, but would show its tail as text; it is dropped whole.
+_DOCTYPE_SUBSET = re.compile(r"\s*<!DOCTYPE[^\[>]*\[.*?\]\s*>", re.I | re.S)
+MAX_DEPTH = 255  # libxml2's limit without XML_PARSE_HUGE, which stays off
 _WS_RUN = re.compile(r"[ \t\n\r\f]+")
 _SNIFF_DOC = re.compile(r"\A\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<!doctype\s+html|\A\s*<html[\s>]", re.I | re.S)
 _SNIFF_TAGS = re.compile(r"<(?:p|div|br|h[1-6]|span|table|ul|ol|li|a\s|strong|em|section|article)\b[^<>]*>", re.I)
@@ -68,9 +76,18 @@ def _tag(el) -> str:
 def parse(text: str):
     """The parsed tree's root element, or None for empty input."""
     text = _XML_DECL.sub("", text, count=1)
+    m = _DOCTYPE_SUBSET.match(text)
+    if m:
+        text = "\n" * m.group(0).count("\n") + text[m.end():]  # lines kept in step for the report
     if not text.strip():
         return None
-    return etree.fromstring(text, parser=_PARSER)
+    root = etree.fromstring(text, parser=_PARSER)
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in _PARSER.error_log):
+        # libxml2 stops descending at its depth limit and drops what is deeper: refuse rather
+        # than convert a document with its text silently missing
+        raise InputError(f"its HTML is nested more than {MAX_DEPTH} elements deep; wenzhuan does not "
+                         "read deeper nesting", hint="flatten the document's markup")
+    return root
 
 
 class _Converter:
@@ -195,7 +212,7 @@ class _Converter:
             return [Strong(content)]
         if tag == "a":
             href = (el.get("href") or "").strip()
-            if not href or href.lower().replace(" ", "").startswith(UNSAFE_SCHEMES):
+            if not href or is_unsafe_url(href):
                 return content
             return [Link(content, href, (el.get("title") or "").strip())]
         if tag == "span" and el.get("lang"):

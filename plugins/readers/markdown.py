@@ -6,6 +6,10 @@ goes to `metadata.extra`. A soft line break between two Han characters joins the
 (a space there is a typesetting error in Chinese); elsewhere it becomes one space.
 Raw HTML blocks go through the HTML reader (`html_blocks`); constructs the model cannot hold
 (images) are reported as warnings.
+
+Hostile input: block nesting (quotes, lists) deeper than `MAX_NESTING` is refused with a clear
+error (markdown-it would silently drop what is deeper); front matter whose YAML aliases expand
+to more than `MAX_FRONT_MATTER_VALUES` values ("billion laughs") is refused too.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
+from wenzhuan.errors import InputError
 from wenzhuan.hookspecs import hookimpl
 from wenzhuan.model import (
     Attr, BlockQuote, BulletList, Code, CodeBlock, Document, Emph, Heading, LineBreak, Link, Metadata,
@@ -38,11 +43,28 @@ def is_han(ch: str) -> bool:
             or 0xF900 <= o <= 0xFAFF or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF)
 
 
+MAX_NESTING = 64
+MAX_FRONT_MATTER_VALUES = 10_000
+
+
 def make_parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark")
+    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
     # Keep URLs as the author typed them (no percent-encoding of Chinese); validateLink still
     # refuses javascript:, vbscript: and most data: URLs.
     md.normalizeLink = lambda url: url  # type: ignore[method-assign]
+    tokenize = md.block.tokenize
+
+    def guarded(state, start: int, end: int) -> None:
+        # markdown-it skips everything below its nesting limit without a word: refuse instead
+        if state.level >= MAX_NESTING:
+            line = state.skipEmptyLines(start)
+            if line < end and state.sCount[line] >= state.blkIndent:
+                raise InputError(f"its Markdown is nested more than {MAX_NESTING} levels deep "
+                                 f"(block quotes, lists), around line {line + 1}; wenzhuan does not "
+                                 "read deeper nesting")
+        tokenize(state, start, end)
+
+    md.block.tokenize = guarded  # type: ignore[method-assign]
     return md
 
 
@@ -60,7 +82,27 @@ def split_front_matter(text: str) -> tuple[dict[str, Any] | None, str, int]:
         return None, text, 0
     if not isinstance(data, dict):
         return None, text, 0
+    _check_size(data)
     return data, text[m.end():], m.group(0).count("\n")
+
+
+def _check_size(data: Any) -> None:
+    """Refuse front matter whose YAML aliases (`*name`) expand to a huge structure: PyYAML shares
+    aliased values, but anything walking them (metadata, JSON) would expand them all."""
+    budget = MAX_FRONT_MATTER_VALUES
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        budget -= 1
+        if budget < 0:
+            raise InputError(f"its front matter expands to more than {MAX_FRONT_MATTER_VALUES} values "
+                             "(YAML aliases); wenzhuan does not read it",
+                             hint="remove the `&anchor`/`*alias` repetition from the front matter")
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, (list, tuple)):
+            stack.extend(value)
 
 
 def _jsonable(value: Any) -> Any:

@@ -1,0 +1,184 @@
+"""Faults while writing: a process killed mid-write, a full disk, a file size limit. An output is
+complete or absent, never partial, and no temporary file is left behind."""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from wenzhuan.errors import OutputError
+from wenzhuan.pipeline import write_atomic
+
+from ..helpers import make_plugin_dist
+from .kit import error_line, leftovers
+
+ENV = {**os.environ, "WENZHUAN_LOAD_PLUGINS": ""}
+TEXT = "".join(f"第{i}段文字，内容足够长，写出的文件大于文件大小的限制。\n\n" for i in range(3000))
+
+
+@pytest.fixture
+def big_src(tmp_path) -> Path:
+    src = tmp_path / "in" / "big.txt"
+    src.parent.mkdir()
+    src.write_text(TEXT, encoding="utf-8")
+    return src
+
+
+def _wenzhuan(*args, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "wenzhuan", *map(str, args)], capture_output=True,
+                          timeout=300, env=kw.pop("env", ENV), **kw)
+
+
+def test_file_size_limit_mid_write(tmp_path, big_src):
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def limit():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of being killed
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+
+    proc = _wenzhuan("convert", big_src, "-t", "md", "-o", out / "big.md", preexec_fn=limit)
+    assert proc.returncode == 1
+    assert error_line(proc) == f"wenzhuan: error: {out / 'big.md'}: cannot write it: File too large"
+    assert leftovers(out) == []
+
+
+def test_disk_full_on_a_tiny_file_system(tmp_path, big_src):
+    out = tmp_path / "tiny"
+    out.mkdir()
+    script = (f"mount -t tmpfs -o size=64k tmpfs {out} && "
+              f"exec {sys.executable} -m wenzhuan convert {big_src} -t md -o {out}/big.md; ")
+    try:
+        proc = subprocess.run(["unshare", "--mount", "--map-root-user", "sh", "-c",
+                               script + f"echo LEFT: $(ls -A {out})"],
+                              capture_output=True, timeout=300, env=ENV)
+    except FileNotFoundError:
+        pytest.skip("unshare is not installed: cannot mount a tiny file system here")
+    if b"wenzhuan" not in proc.stderr:
+        pytest.skip(f"cannot mount a tmpfs here: {proc.stderr.decode()[:120]}")
+    assert error_line(proc) == f"wenzhuan: error: {out}/big.md: cannot write it: No space left on device"
+
+
+def test_disk_full_leaves_nothing(tmp_path, big_src):
+    out = tmp_path / "tiny"
+    out.mkdir()
+    script = (f"mount -t tmpfs -o size=64k tmpfs {out} && "
+              f"{sys.executable} -m wenzhuan convert {big_src} -t md -o {out}/big.md 2>/dev/null; "
+              f"ls -A {out}")
+    try:
+        proc = subprocess.run(["unshare", "--mount", "--map-root-user", "sh", "-c", script],
+                              capture_output=True, timeout=300, env=ENV)
+    except FileNotFoundError:
+        pytest.skip("unshare is not installed: cannot mount a tiny file system here")
+    if proc.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {proc.stderr.decode()[:120]}")
+    assert proc.stdout == b""  # the tmpfs (gone with the namespace) held no file at all
+
+
+def test_a_failing_stream_keeps_the_existing_output(tmp_path, monkeypatch):
+    target = tmp_path / "out.md"
+    target.write_bytes(b"previous")
+    real = os.fdopen
+
+    class Full:
+        def __init__(self, fh):
+            self.fh = fh
+
+        def write(self, data):
+            self.fh.write(data[: len(data) // 2])
+            raise OSError(28, "No space left on device")
+
+        def __getattr__(self, name):
+            return getattr(self.fh, name)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.fh.close()
+
+    monkeypatch.setattr(os, "fdopen", lambda *a, **k: Full(real(*a, **k)))
+    with pytest.raises(OutputError) as info:
+        write_atomic(target, b"new content " * 1000)
+    assert str(info.value) == f"{target}: cannot write it: No space left on device"
+    assert target.read_bytes() == b"previous"
+    assert leftovers(tmp_path, ["out.md"]) == []
+
+
+SLOW = '''
+import os, time
+from wenzhuan.api import hookimpl, Writer
+
+class Slow(Writer):
+    name = "slow"
+    extensions = ("slow",)
+    media_type = "text/plain"
+    def write(self, doc, out, ctx):
+        out.write(b"partial " * 1000)
+        open(os.environ["WZ_MARK"], "w").close()  # tell the test we are half-way
+        time.sleep(60)
+        out.write(b"end")
+
+@hookimpl
+def register_writers(register):
+    register(Slow())
+'''
+
+
+def test_killed_while_the_writer_is_half_way(tmp_path, big_src):
+    site = make_plugin_dist(tmp_path / "site", "wenzhuan-slow", "wz_slow", SLOW)
+    out = tmp_path / "out"
+    out.mkdir()
+    mark = tmp_path / "mark"
+    env = {**os.environ, "PYTHONPATH": str(site), "WENZHUAN_LOAD_PLUGINS": "wz_slow", "WZ_MARK": str(mark)}
+    proc = subprocess.Popen([sys.executable, "-m", "wenzhuan", "convert", str(big_src), "-t", "slow",
+                             "-o", str(out / "big.slow")], env=env, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while not mark.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert mark.exists(), proc.stderr.read() if proc.poll() is not None else "the writer never started"
+    proc.kill()
+    proc.wait()
+    assert leftovers(out) == []
+
+
+KILLER = '''
+import sys
+from pathlib import Path
+from wenzhuan.pipeline import write_atomic
+target = Path(sys.argv[1])
+n = 0
+while True:
+    n += 1
+    write_atomic(target, (b"%08d" % n) * 4_000_000 + b"END")  # 32 MB, complete when it ends with END
+'''
+
+
+def test_killed_during_the_disk_write_the_output_is_complete_or_absent(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / "doc.md"
+    seen_absent = seen_complete = 0
+    for delay in (0.3, 0.6, 0.9, 1.2, 1.6, 2.0):
+        proc = subprocess.Popen([sys.executable, "-c", KILLER, str(target)], env=ENV)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        if target.exists():
+            data = target.read_bytes()
+            assert len(data) == 32_000_003 and data.endswith(b"END") and data[:8] * 2 == data[:16]
+            seen_complete += 1
+        else:
+            seen_absent += 1
+    assert seen_absent + seen_complete == 6
+    # whatever a kill left (a named temporary file, where unnamed ones are not available) goes
+    # with the next successful write of the same output
+    write_atomic(target, b"final")
+    assert leftovers(out) == ["doc.md"] and target.read_bytes() == b"final"
