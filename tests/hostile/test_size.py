@@ -71,6 +71,7 @@ def test_standard_input_over_the_limit(tmp_path):
     assert error_line(proc).endswith("<stdin>: is over the 1 MB input limit (raise the limit with --max-input-size MB)")
 
 
+@pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")  # starlette's own notice
 def test_the_service_refuses_a_body_over_its_limit():
     from starlette.testclient import TestClient
 
