@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import shutil
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -319,10 +320,10 @@ def _write_unnamed(output: Path, fill: Callable[[BinaryIO], object], sync: bool)
         dev = os.stat(output.parent).st_dev
         if dev in _NO_TMPFILE:
             return None
-        fd = os.open(output.parent, flag | os.O_WRONLY | getattr(os, "O_CLOEXEC", 0), 0o600)
+        fd = os.open(output.parent, flag | os.O_RDWR | getattr(os, "O_CLOEXEC", 0), 0o600)
     except OSError:  # not supported here (or not a folder: _write_named says why)
         return None
-    with os.fdopen(fd, "wb") as fh:
+    with os.fdopen(fd, "w+b") as fh:
         _fill(fh, fill, sync)
         for _ in range(100):
             name = str(output.parent / f".{output.name}.{os.getpid()}-{os.urandom(6).hex()}.part")
@@ -333,8 +334,10 @@ def _write_unnamed(output: Path, fill: Callable[[BinaryIO], object], sync: bool)
                 continue
             except OSError:  # the file system cannot link it (EXDEV on overlayfs, ...)
                 _NO_TMPFILE.add(dev)
-                return None
-    return None
+                break
+        # `fill` may have consumed its source (a stream): copy what it wrote, never call it again
+        fh.seek(0)
+        return _write_named(output, lambda out: shutil.copyfileobj(fh, out), sync)
 
 
 def _remove_orphans(output: Path) -> None:
