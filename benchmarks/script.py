@@ -37,7 +37,11 @@ def sentences() -> list[str]:
     pool: list[str] = []
     for path in sorted((ROOT / "samples").glob("*")):
         if path.suffix in (".txt", ".md"):
-            pool += [s for s in path.read_text(encoding="utf-8").splitlines() if len(s) > 8 and not s.startswith(("#", "-", "---"))]
+            try:
+                lines = path.read_text(encoding="utf-8").splitlines()
+            except UnicodeDecodeError:  # the GBK and Big5 samples
+                continue
+            pool += [s for s in lines if len(s) > 8 and not s.startswith(("#", "-", "---"))]
     golden = SHARED / "golden" / "input" / "us_constitution_zhs.txt"
     if golden.exists():
         pool += [s for s in golden.read_text(encoding="utf-8").splitlines() if len(s) > 8]
