@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +56,8 @@ class _Group(click.Group):
             if ctx.obj and ctx.obj.get("debug"):
                 raise
             click.echo(f"wenzhuan: error: {exc}", err=True)
-            ctx.exit(1)
+            # an unknown format, transform or option name is a mistake on the command line
+            ctx.exit(2 if isinstance(exc, (FormatError, OptionError)) else 1)
 
 
 def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
@@ -171,7 +173,8 @@ def _pick_writers(formats: tuple[str, ...], output: str | None) -> list[Writer]:
 @click.option("-T", "--transform-option", "transform_options", multiple=True, metavar="NAME.KEY=VALUE",
               help="An option of a transform, for example -T toc.depth=2.")
 @click.option("--skip-pass", "skip_passes", multiple=True, metavar="NAME", help="Skip a normalizer pass.")
-@click.option("--title", help="Title of a collection made from several inputs.")
+@click.option("--title", help="Title of the output: of the collection made from several inputs, "
+              "or in place of the one input's own.")
 @click.option("--force", is_flag=True, help="Overwrite existing outputs; in batch, convert up-to-date files again too.")
 @click.option("--max-input-size", type=int, default=DEFAULT_MAX_INPUT // 1048576, show_default=True,
               metavar="MB", help="Refuse inputs larger than this many megabytes.")
@@ -307,6 +310,8 @@ def _convert_to(inputs, output, writer, stdout, *, encoding, from_format, skip_p
         docs.append(loaded.document)
     if len(docs) == 1:
         doc = docs[0]
+        if title:
+            doc = replace(doc, metadata=replace(doc.metadata, title=title))
     else:
         languages = {d.metadata.language for d in docs if d.metadata.language}
         doc = collect(docs, Metadata(title=title or "", language=languages.pop() if len(languages) == 1 else ""))
@@ -508,4 +513,4 @@ def main() -> None:
         cli(prog_name="wenzhuan")
     except OptionError as exc:  # raised before click's group handler in some paths
         click.echo(f"wenzhuan: error: {exc}", err=True)
-        sys.exit(1)
+        sys.exit(2)

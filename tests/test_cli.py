@@ -41,14 +41,14 @@ def test_missing_file():
 
 def test_unknown_format(tmp_path):
     done = run_cli("convert", str(SAMPLE), "-t", "markdwn", "-o", str(tmp_path / "x"))
-    assert done.returncode == 1
+    assert done.returncode == 2
     assert done.stderr.decode().strip() == (
         "wenzhuan: error: unknown output format 'markdwn'; known: bilingual, docx, epub, json, markdown (did you mean 'markdown'?)")
 
 
 def test_format_not_guessable_from_extension(tmp_path):
     done = run_cli("convert", str(SAMPLE), "-o", str(tmp_path / "x.xyz"))
-    assert done.returncode == 1
+    assert done.returncode == 2
     assert "cannot tell the output format from" in done.stderr.decode()
 
 
@@ -107,7 +107,7 @@ def test_usage_errors_exit_2(tmp_path):
 
 def test_bad_option_value(tmp_path):
     done = run_cli("convert", str(SAMPLE), "-t", "json", "-o", "-", "-O", "indent=wide")
-    assert done.returncode == 1
+    assert done.returncode == 2
     assert done.stderr.decode().strip() == (
         f"wenzhuan: error: {SAMPLE}: option 'indent' of format 'json' takes integer, not 'wide'")
 
@@ -172,3 +172,11 @@ def test_stdout_without_a_format_says_so():
     done = run_cli("convert", str(SAMPLE), "-o", "-")
     assert done.returncode == 2
     assert "with -o - (standard output) give the format with -t FORMAT" in done.stderr.decode()
+
+
+def test_title_replaces_the_one_inputs_title(tmp_path):
+    src = tmp_path / "a.txt"
+    src.write_text("原来的标题\n\n正文第一段。\n", encoding="utf-8")
+    done = run_cli("convert", str(src), "-t", "md", "-o", "-", "--title", "新的标题")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.decode() == "---\ntitle: 新的标题\nlanguage: zh-Hans\n---\n\n正文第一段。\n"

@@ -449,7 +449,7 @@ def test_reference_docx_flag_on_the_command_line(tmp_path, reference):
     bad = tmp_path / "not.docx"
     bad.write_text("plain text", encoding="utf-8")
     proc = run_cli("convert", str(src), "-o", str(tmp_path / "b.docx"), "--reference-docx", str(bad))
-    assert proc.returncode == 1
+    assert proc.returncode == 2
     assert b"not a Word .docx file" in proc.stderr and b"Traceback" not in proc.stderr
 
 

@@ -160,7 +160,7 @@ def test_hook_register_writers(register_plugin, wenzhuan_cli, tmp_path):
     assert wenzhuan_cli("convert", src, "-o", out, "-O", "unit=chars").exit_code == 0
     assert out.read_text(encoding="utf-8") == "3chars\n"
     bad = wenzhuan_cli("convert", src, "-t", "count", "-o", "-", "--unit", "words")
-    assert bad.exit_code == 1 and "option 'unit' of format 'count' takes one of 字, chars, not 'words'" in bad.stderr
+    assert bad.exit_code == 2 and "option 'unit' of format 'count' takes one of 字, chars, not 'words'" in bad.stderr
     assert "count-plugin" in wenzhuan_cli("formats").stdout
 
 

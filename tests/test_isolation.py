@@ -107,7 +107,7 @@ def test_asking_for_the_format_of_a_plugin_that_failed_to_import(tmp_path):
     src = tmp_path / "a.txt"
     src.write_text("好。\n", encoding="utf-8")
     done = run_cli("convert", str(src), "-t", "shout", "-o", "-", env={"PYTHONPATH": str(site)}, plugins=True)
-    assert done.returncode == 1
+    assert done.returncode == 2
     assert "plugin(s) wz_shout failed to load; `wenzhuan formats` shows why" in done.stderr.decode()
     listing = run_cli("formats", env={"PYTHONPATH": str(site)}, plugins=True).stdout.decode()
     assert "broken: wz_shout (wenzhuan-shout): failed to import: ImportError: needs libfoo" in listing

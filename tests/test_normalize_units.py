@@ -84,7 +84,7 @@ def test_changes_report_join_lines_and_skip_pass(tmp_path):
     assert "changes: read:text 5" in out
     assert "[read:text] join-lines '子丑寅卯辰巳午未申⏎甲乙丙丁戊己庚辛'"[:20] in out
     assert "[script]" not in out
-    assert run_cli("inspect", str(src), "--skip-pass", "nope").returncode == 1
+    assert run_cli("inspect", str(src), "--skip-pass", "nope").returncode == 2
 
 
 def test_strict_passes_when_nothing_is_unrepaired(tmp_path):

@@ -356,7 +356,7 @@ def test_convert_with_dictionary_and_errors(tmp_path):
     assert done.returncode == 1
     assert done.stderr.decode().startswith(f"wenzhuan: error: {bad}: line 1: expected source<TAB>target")
     done = run_cli("convert", str(src), "--bilingual", "hans", "-t", "md", "-o", "-")
-    assert done.returncode == 1 and "already in zh-Hans" in done.stderr.decode()
+    assert done.returncode == 2 and "already in zh-Hans" in done.stderr.decode()
 
 
 # ------------------------------------------------------------------------ wenzhuan script
@@ -380,7 +380,7 @@ def test_script_command_dictionary_and_errors(tmp_path):
     done = run_cli("script", "s2t", "--dict", str(d), input="两进一出\n".encode())
     assert done.stdout.decode() == "兩進一出\n"
     done = run_cli("script", "s2x", input=b"")
-    assert done.returncode == 1 and done.stderr.decode().startswith("wenzhuan: error: unknown OpenCC config 's2x'")
+    assert done.returncode == 2 and done.stderr.decode().startswith("wenzhuan: error: unknown OpenCC config 's2x'")
     done = run_cli("script", "s2t", input="头发".encode("gbk"))
     assert done.returncode == 1
     assert done.stderr.decode().strip() == ("wenzhuan: error: <stdin>: not valid utf-8 near byte 2 "

@@ -115,11 +115,11 @@ def test_cli_transform_options(tmp_path):
     shape = run_cli("convert", str(src), "-t", "md", "-o", "-", "--transform", "toc", "-T", "depth=1")
     assert shape.returncode == 2 and "must look like NAME.KEY=VALUE" in shape.stderr.decode()
     typo = run_cli("convert", str(src), "-t", "md", "-o", "-", "--transform", "toc", "-T", "toc.dept=1")
-    assert typo.returncode == 1
+    assert typo.returncode == 2
     assert typo.stderr.decode().strip() == (f"wenzhuan: error: {src}: transform 'toc' has no option 'dept' "
                                             "(did you mean 'depth'?)")
     unknown = run_cli("convert", str(src), "-t", "md", "-o", "-", "--transform", "tok")
-    assert unknown.returncode == 1 and "unknown transform 'tok'; known: bilingual, script, toc" in unknown.stderr.decode()
+    assert unknown.returncode == 2 and "unknown transform 'tok'; known: bilingual, script, toc" in unknown.stderr.decode()
 
 
 def test_transforms_listing():

@@ -88,7 +88,7 @@ def test_width_from_the_command_line(register_plugin, wenzhuan_cli, tmp_path):
         lines = result.stdout.splitlines()
         assert max(columns(line) for line in lines) <= 20 and len(lines) > 10
     bad = wenzhuan_cli("convert", src, "-t", "plaintext", "-o", "-", "--width", "3")
-    assert bad.exit_code == 1
+    assert bad.exit_code == 2
     assert "option 'width' of format 'plaintext' takes 8 or more, not 3" in bad.stderr
     listing = wenzhuan_cli("formats", "plaintext")
     assert "--width INTEGER  (-O width=...)" in listing.stdout
