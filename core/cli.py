@@ -444,7 +444,10 @@ def formats(format: str | None) -> None:
 def _echo_options(options, usage) -> None:
     click.echo("  options:" if options else "  options: none")
     for opt in options:
-        default = f'"{opt.default}"' if isinstance(opt.default, str) else opt.default
+        if opt.default is None or opt.default == "":  # "no value": the help says what happens then
+            click.echo(f"    {usage(opt)}  {opt.help}")
+            continue
+        default = str(opt.default).lower() if isinstance(opt.default, bool) else opt.default
         click.echo(f"    {usage(opt)}  {opt.help} [default: {default}]")
 
 

@@ -180,3 +180,12 @@ def test_title_replaces_the_one_inputs_title(tmp_path):
     done = run_cli("convert", str(src), "-t", "md", "-o", "-", "--title", "新的标题")
     assert done.returncode == 0, done.stderr
     assert done.stdout.decode() == "---\ntitle: 新的标题\nlanguage: zh-Hans\n---\n\n正文第一段。\n"
+
+
+def test_formats_shows_only_meaningful_defaults():
+    out = run_cli("formats", "epub").stdout.decode()
+    assert "[default: None]" not in out and '[default: ""]' not in out
+    assert "--split-kb INTEGER  (-O split_kb=...)  start a new XHTML file after this many kilobytes of text " \
+           "[default: 256]" in out
+    assert "(-O vertical=...)  vertical writing (writing-mode: vertical-rl), pages turn right to left " \
+           "[default: false]" in out
