@@ -121,7 +121,7 @@ def write_docx(doc: Document, out, ctx: WriteContext) -> None:
     deferred: list[tuple[tuple, dict]] = []
     core = _core_properties(doc.metadata, doc_lang, Cleaner(lambda *a, **k: deferred.append((a, k))))
     clean = Cleaner(ctx.change)
-    numbering = Numbering(package.member(package.numbering))
+    numbering = Numbering(package.saved_numbering)
     builder = BodyBuilder(styles=package.styles, numbering=numbering, rel_ids=package.rel_ids,
                           script=script, converted_script=conv, doc_lang=doc_lang, clean=clean,
                           change=ctx.change, warn=ctx.warn, text_width=package.text_width)

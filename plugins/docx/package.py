@@ -33,8 +33,8 @@ from wenzhuan.errors import OptionError
 
 from .fonts import Script
 from .styles import W_NS, Setup, font_table_entries, font_table_xml, font_xml, style_defs, style_xml, styles_xml
+from .zipwriter import Member, ZipWriter
 
-ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 _REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 _STYLE_REFS = {f"{{{W_NS}}}{t}" for t in ("basedOn", "next", "link")}
@@ -48,50 +48,49 @@ _SECT_PR = (f'<w:sectPr xmlns:w="{W_NS}"><w:pgSz w:w="11906" w:h="16838"/>'
 
 @dataclass(frozen=True)
 class Package:
-    """Every member of the saved package, in python-docx's order, and what varies per document."""
+    """Every member of the saved package, in python-docx's order: compressed once where it is the
+    same for every document, else the name of a part made per document."""
 
-    members: tuple[tuple[str, bytes], ...]
+    members: tuple[Member | str, ...]
     document: str        # member names of the parts made per document
     document_rels: str
     numbering: str
     core: str
     body_head: bytes     # word/document.xml up to the body's content
     body_tail: bytes     # the section properties and the closing tags
+    saved_rels: bytes    # the document part's relationships and numbering as saved
+    saved_numbering: bytes
     styles: Mapping[str, str]  # our style names → the package's style ids
     rel_ids: frozenset[str]    # relationship ids the document part already uses
     text_width: int            # twips between the margins
 
-    def member(self, name: str) -> bytes:
-        return dict(self.members)[name]
-
-    def write(self, out, body: Callable[[Callable[[bytes], object]], None],
+    def write(self, out, body: Callable[[Callable[[bytes], None]], None],
               made: Mapping[str, Callable[[], bytes]]) -> None:
         """Write the package to `out`: `body(write)` streams the body's content, `made` gives the
         other per-document parts, each called when its turn comes (so after the body)."""
         seekable = getattr(out, "seekable", lambda: False)
         direct = seekable() and out.tell() == 0
-        target = out if direct else io.BytesIO()  # elsewhere zipfile would write other bytes
-        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
-            for name, data in self.members:
-                info = zipfile.ZipInfo(name, ZIP_EPOCH)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                if name == self.document:
-                    with zf.open(info, "w") as member:
-                        member.write(self.body_head)
-                        body(member.write)
-                        member.write(self.body_tail)
-                else:
-                    zf.writestr(info, made[name]() if name in made else data)
+        target = out if direct else io.BytesIO()  # the zip's offsets count from the stream's start
+        zw = ZipWriter(target)
+        for member in self.members:
+            if isinstance(member, Member):
+                zw.add(member)
+            elif member == self.document:
+                with zw.stream(member) as write:
+                    write(self.body_head)
+                    body(write)
+                    write(self.body_tail)
+            else:
+                zw.add(Member.deflate(member, made[member]()))
+        zw.close()
         if not direct:
             out.write(target.getvalue())
 
     def document_rels_xml(self, links: Mapping[str, str]) -> bytes:
         """The document part's relationships with an external one per hyperlink (url → id)."""
-        saved = self.member(self.document_rels)
         if not links:
-            return saved
-        root = etree.fromstring(saved)
+            return self.saved_rels
+        root = etree.fromstring(self.saved_rels)
         for url, rid in links.items():  # attributes in python-docx's order
             etree.SubElement(root, f"{{{_REL_NS}}}Relationship",
                              {"Id": rid, "Type": _HYPERLINK, "Target": url, "TargetMode": "External"})
@@ -183,15 +182,15 @@ def _saved(document, styles: dict[str, str]) -> Package:
     buf = io.BytesIO()
     document.save(buf)
     with zipfile.ZipFile(buf) as zf:
-        members = tuple((info.filename, zf.read(info)) for info in zf.infolist())
-    names = {name for name, _ in members}
+        saved = {info.filename: zf.read(info) for info in zf.infolist()}
     doc_name = part.partname.membername
-    head, tail = dict(members)[doc_name].split(f"<!--{_BODY_MARK}-->".encode(), 1)
-    rels_name = part.partname.rels_uri.membername
-    assert rels_name in names  # the document part always has relationships (styles, numbering)
-    return Package(members=members, document=doc_name, document_rels=rels_name,
-                   numbering=numbering.partname.membername, core=core.partname.membername,
-                   body_head=head, body_tail=tail, styles=MappingProxyType(dict(styles)),
+    rels_name = part.partname.rels_uri.membername  # always there: styles and numbering are related
+    made = {doc_name, rels_name, numbering.partname.membername, core.partname.membername}
+    head, tail = saved[doc_name].split(f"<!--{_BODY_MARK}-->".encode(), 1)
+    return Package(members=tuple(name if name in made else Member.deflate(name, data) for name, data in saved.items()),
+                   document=doc_name, document_rels=rels_name, numbering=numbering.partname.membername,
+                   core=core.partname.membername, body_head=head, body_tail=tail, saved_rels=saved[rels_name],
+                   saved_numbering=saved[numbering.partname.membername], styles=MappingProxyType(dict(styles)),
                    rel_ids=rel_ids, text_width=text_width)
 
 
