@@ -25,6 +25,9 @@
 - Characters XML cannot hold are removed and reported; an empty document is an error.
 - Reproducible: the same document gives the same bytes (fixed zip timestamps; the created and
   modified dates come from the metadata, and are left out when it has none).
+- The styled package is prepared once per process and the body streamed into it (`package.py`):
+  python-docx per document cost most of the writing time, and one lxml tree of a large document
+  most of its memory.
 """
 
 from __future__ import annotations
