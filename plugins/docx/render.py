@@ -1,19 +1,20 @@
 """Blocks and inlines → WordprocessingML.
 
-The body is built as one XML string (text escaped, attributes quoted) and parsed once, which
-is several times faster than python-docx's object API and keeps every construct explicit:
-`w:pStyle`/`w:rStyle` for all formatting, `w:numPr` for lists, `w:hyperlink` with an external
-relationship for links, `w:br` for line breaks.
+The body is built as XML text (text escaped, attributes quoted as lxml quotes them), several times
+faster than python-docx's object API, and streamed out in pieces (`BodyBuilder.sink`), so a large
+document is never held as one string or tree. Every construct is explicit: `w:pStyle`/`w:rStyle`
+for all formatting, `w:numPr` for lists, `w:hyperlink` with an external relationship for links,
+`w:br` for line breaks.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Callable
-from xml.sax.saxutils import escape, quoteattr
+from typing import Callable, Iterable, Mapping
+from xml.sax.saxutils import escape
 
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from lxml import etree
 
 from wenzhuan.model import (
     BlockQuote, BulletList, Code, CodeBlock, Div, Emph, Heading, LineBreak, Link, OrderedList, Para,
@@ -27,6 +28,13 @@ from .styles import LIST_INDENT, abstract_num_xml, num_xml
 # Characters XML 1.0 cannot hold (tab, newline and carriage return are allowed).
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _BOOKMARK_CHARS = re.compile(r"[^\w]")
+_ATTR_ESCAPES = {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
+
+
+def attr(value: str) -> str:
+    """An attribute value quoted and escaped as lxml serializes it (the streamed body is written
+    as python-docx would save the same markup parsed)."""
+    return f'"{escape(value, _ATTR_ESCAPES)}"'
 
 
 class Cleaner:
@@ -69,17 +77,26 @@ class Marks:
 
 class Numbering:
     """Adds list definitions to numbering.xml: one multilevel bullet and one ordered abstract
-    definition, and one `w:num` instance per list (ordered lists carry their start)."""
+    definition, and one `w:num` instance per list (ordered lists carry their start). The saved
+    part is parsed only when the document has a list."""
 
-    def __init__(self, element):
-        self.el = element
-        w = element.nsmap.get("w") or "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-        self._w = "{%s}" % w
-        ids = [int(e.get(self._w + "abstractNumId", "0")) for e in element.findall(self._w + "abstractNum")]
-        nums = [int(e.get(self._w + "numId", "0")) for e in element.findall(self._w + "num")]
-        self._next_abstract = max(ids, default=-1) + 1
-        self._next_num = max(nums, default=0) + 1
+    def __init__(self, saved: bytes):
+        self._saved = saved
+        self.el = None
         self._abstract: dict[bool, int] = {}
+
+    def _element(self):
+        if self.el is None:
+            from docx.oxml import parse_xml
+
+            self.el = element = parse_xml(self._saved)
+            w = element.nsmap.get("w") or "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+            self._w = "{%s}" % w
+            ids = [int(e.get(self._w + "abstractNumId", "0")) for e in element.findall(self._w + "abstractNum")]
+            nums = [int(e.get(self._w + "numId", "0")) for e in element.findall(self._w + "num")]
+            self._next_abstract = max(ids, default=-1) + 1
+            self._next_num = max(nums, default=0) + 1
+        return self.el
 
     def _abstract_id(self, ordered: bool) -> int:
         if ordered not in self._abstract:
@@ -102,11 +119,18 @@ class Numbering:
     def new_list(self, ordered: bool, level: int, start: int | None) -> int:
         from docx.oxml import parse_xml
 
+        self._element()
         aid = self._abstract_id(ordered)
         nid = self._next_num
         self._next_num += 1
         self.el.append(parse_xml(num_xml(nid, aid, level, start if ordered else None)))
         return nid
+
+    def xml(self) -> bytes:
+        """numbering.xml as python-docx saves it."""
+        if self.el is None:
+            return self._saved
+        return etree.tostring(self.el, encoding="UTF-8", standalone=True)
 
 
 _MAX_T = 1_000_000  # characters per w:t: lxml-based readers (python-docx) refuse text nodes over 10 MB
@@ -137,12 +161,14 @@ def text_runs_body(text: str) -> str:
 
 
 class BodyBuilder:
-    """Writes the blocks of one document into a list of XML strings (`self.out`)."""
+    """Writes the blocks of one document as XML strings into `self.out`; with a `sink`, the
+    finished paragraphs and tables are passed on in pieces as the blocks are written."""
 
-    def __init__(self, *, part, styles: dict[str, str], numbering: Numbering, script: Script,
-                 converted_script: Script | None, doc_lang: str, clean: Cleaner,
+    _PIECE = 256  # paragraphs (or tables) per piece passed to the sink
+
+    def __init__(self, *, styles: Mapping[str, str], numbering: Numbering, rel_ids: Iterable[str],
+                 script: Script, converted_script: Script | None, doc_lang: str, clean: Cleaner,
                  change: Callable[..., None], warn: Callable[..., None], text_width: int):
-        self.part = part
         self.styles = styles
         self.numbering = numbering
         self.script = script
@@ -153,15 +179,32 @@ class BodyBuilder:
         self.warn = warn
         self.text_width = text_width
         self.out: list[str] = []
+        self._body = self.out  # `out` is swapped while a table cell is written
+        self.sink: Callable[[str], object] | None = None
+        self._last = ""  # the last piece passed on
         self.pending_break = False
         self._bookmark = 0
-        self._links: dict[str, str] = {}
-        self._next_rid = 1 + max((int(r[3:]) for r in part.rels if r[:3] == "rId" and r[3:].isdigit()), default=0)
+        self.links: dict[str, str] = {}  # url → relationship id, in order of first use
+        self._rel_ids = set(rel_ids)
+        self._next_rid = 1 + max((int(r[3:]) for r in self._rel_ids if r[:3] == "rId" and r[3:].isdigit()),
+                                 default=0)
+
+    def _pass_on(self) -> None:
+        if self.sink is not None and self.out is self._body and self.out:
+            self._last = self.out[-1]
+            self.sink("".join(self.out))
+            self.out.clear()
+
+    def finish(self) -> None:
+        """End the body: Word wants a paragraph after a table at its end."""
+        if (self.out[-1] if self.out else self._last).startswith("<w:tbl>"):
+            self.out.append("<w:p/>")
+        self._pass_on()
 
     # ------------------------------------------------------------------------ paragraphs
 
     def paragraph(self, style: str, runs: str, *, extra_ppr: str = "", before_runs: str = "") -> None:
-        ppr = f'<w:pStyle w:val={quoteattr(self.styles[style])}/>'
+        ppr = f'<w:pStyle w:val={attr(self.styles[style])}/>'
         if self.pending_break:
             ppr += "<w:pageBreakBefore/>"
             self.pending_break = False
@@ -178,7 +221,7 @@ class BodyBuilder:
         name = bookmark_name(self.clean(ident))
         self._bookmark += 1
         n = self._bookmark
-        return (f'<w:bookmarkStart w:id="{n}" w:name={quoteattr(name)}/>',
+        return (f'<w:bookmarkStart w:id="{n}" w:name={attr(name)}/>',
                 f'<w:bookmarkEnd w:id="{n}"/>')
 
     # ---------------------------------------------------------------------------- blocks
@@ -201,6 +244,8 @@ class BodyBuilder:
                 continue
             self.block(b, env)
             i += 1
+            if len(self.out) >= self._PIECE:
+                self._pass_on()
 
     def block(self, b, env: Env) -> None:
         if isinstance(b, Para):
@@ -338,23 +383,25 @@ class BodyBuilder:
             self.change("unsafe link removed", node.url[:80], "",
                         message="javascript:, vbscript:, data: and file: links are not written; the text is kept")
             return "".join(self._inline(n, marks, env) for n in node.content)
-        tooltip = f" w:tooltip={quoteattr(self.clean(node.title))}" if node.title else ""
+        tooltip = f" w:tooltip={attr(self.clean(node.title))}" if node.title else ""
         if url.startswith("#"):
-            return f"<w:hyperlink w:anchor={quoteattr(bookmark_name(url[1:]))}{tooltip} w:history=\"1\">{content}</w:hyperlink>"
-        rid = self.hyperlink_rel(url)
-        return f"<w:hyperlink r:id={quoteattr(rid)}{tooltip} w:history=\"1\">{content}</w:hyperlink>"
+            target = f"w:anchor={attr(bookmark_name(url[1:]))}"
+        else:
+            target = f"r:id={attr(self.hyperlink_rel(url))}"
+        if not content:  # as lxml writes an empty element
+            return f'<w:hyperlink {target}{tooltip} w:history="1"/>'
+        return f'<w:hyperlink {target}{tooltip} w:history="1">{content}</w:hyperlink>'
+
 
     def hyperlink_rel(self, url: str) -> str:
-        """The relationship id of an external hyperlink, one per distinct URL. python-docx's
-        `relate_to` scans every relationship per call, quadratic in a 1,000-article collection."""
-        rid = self._links.get(url)
+        """The relationship id of an external hyperlink, one per distinct URL."""
+        rid = self.links.get(url)
         if rid is None:
-            while f"rId{self._next_rid}" in self.part.rels:
+            while f"rId{self._next_rid}" in self._rel_ids:
                 self._next_rid += 1
             rid = f"rId{self._next_rid}"
             self._next_rid += 1
-            self.part.rels.add_relationship(RT.HYPERLINK, url, rid, is_external=True)
-            self._links[url] = rid
+            self.links[url] = rid
         return rid
 
     def _rpr(self, marks: Marks) -> str:
@@ -363,19 +410,19 @@ class BodyBuilder:
                  "Script Difference" if marks.diff else "Strong" if marks.strong else
                  "Emphasis" if marks.emph else None)
         if style:
-            props.append(f'<w:rStyle w:val={quoteattr(self.styles[style])}/>')
+            props.append(f'<w:rStyle w:val={attr(self.styles[style])}/>')
         lang_xml = ""
         if marks.lang:
             script = script_of(marks.lang)
             para_script = getattr(self, "_para_script", None) or self.script
             if script is not None and script is not para_script:
                 font = script.heading if getattr(self, "_heading", False) else script.body
-                props.append(f'<w:rFonts w:eastAsia={quoteattr(font)} w:hint="eastAsia"/>')
+                props.append(f'<w:rFonts w:eastAsia={attr(font)} w:hint="eastAsia"/>')
             if script is not None:
                 if script is not para_script:
                     lang_xml = f'<w:lang w:eastAsia="{script.word_lang}"/>'
             elif marks.lang != self.doc_lang:
-                lang_xml = f'<w:lang w:val={quoteattr(marks.lang)}/>'
+                lang_xml = f'<w:lang w:val={attr(marks.lang)}/>'
         if marks.strong and style != "Strong":
             props.append("<w:b/><w:bCs/>")
         if marks.emph and style != "Emphasis":

@@ -21,6 +21,7 @@ in Word (or with `--reference-docx`):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from xml.sax.saxutils import quoteattr
 
 from .fonts import Script
@@ -211,6 +212,7 @@ LIST_INDENT = 480  # twips per level: two characters at 12 pt
 LIST_HANGING = 360
 
 
+@lru_cache(maxsize=64)  # the same few definitions in every document
 def abstract_num_xml(abstract_id: int, ordered: bool) -> str:
     levels = []
     for ilvl in range(9):
