@@ -288,16 +288,21 @@ def code_span(text: str) -> str:
 
 def link_destination(url: str) -> str:
     url = url.replace("\0", "\ufffd")
-    if url == "" or re.search(r"[\s<>()\\]|[\x00-\x1f\x7f]", url):
+    if url == "" or re.search(r"[\s<>()\\]|[\x00-\x1f\x7f]", url) or _ENTITY.search(url):
         escaped = re.sub(r"([<>\\])", r"\\\1", re.sub(r"[\r\n]", "", url))
-        return f"<{escaped}>"
+        return f"<{_keep_entities(escaped)}>"
     return url
 
 
 def link_title(title: str) -> str:
     if not title:
         return ""
-    return ' "' + title.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return ' "' + _keep_entities(title.replace("\\", "\\\\").replace('"', '\\"')) + '"'
+
+
+def _keep_entities(text: str) -> str:
+    """`&amp;` in a URL or title is literal text: escaped, so a reader does not decode it."""
+    return _ENTITY.sub(lambda m: "\\" + m.group(0), text)
 
 
 class _Blocks:

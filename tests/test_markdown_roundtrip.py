@@ -113,3 +113,12 @@ def test_soft_break_around_emphasis_looks_at_the_neighbouring_characters():
     assert doc.blocks == (Para((Text("这是"), Strong((Text("重点"),)), Text("继续"))),)
     doc = read_markdown("see *this*\nand that\n")
     assert doc.blocks == (Para((Text("see "), Emph((Text("this"),)), Text(" and that"))),)
+
+
+@pytest.mark.parametrize("url, title", [("http://x", "&#9;"), ("http://x?a=1&amp;b", "t &lt; &#x41;")])
+def test_entity_like_text_in_links_stays_literal(url, title):
+    doc = Document(blocks=(Para((Link((Text("a"),), url, title=title),)),))
+    ctx = WriteContext(ChangeReport(), "write:markdown")
+    back = read_markdown(render_markdown(doc, ctx=ctx))
+    assert ctx.report.warnings == []
+    assert (back.blocks[0].content[0].url, back.blocks[0].content[0].title) == (url, title)
