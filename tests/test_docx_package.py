@@ -12,7 +12,7 @@ import docx
 from lxml import etree
 
 from wenzhuan.model import Document, Heading, Link, Metadata, OrderedList, Para, Text
-from wenzhuan.plugins.docx.zipwriter import Member, ZipWriter
+from wenzhuan.zipwriter import Member, ZipWriter
 
 from .test_docx import NS, Docx, article, w, write
 

@@ -30,10 +30,10 @@ from typing import Callable, Mapping
 from lxml import etree
 
 from wenzhuan.errors import OptionError
+from wenzhuan.zipwriter import Member, ZipWriter
 
 from .fonts import Script
 from .styles import W_NS, Setup, font_table_entries, font_table_xml, font_xml, style_defs, style_xml, styles_xml
-from .zipwriter import Member, ZipWriter
 
 _REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
@@ -71,7 +71,7 @@ class Package:
         seekable = getattr(out, "seekable", lambda: False)
         direct = seekable() and out.tell() == 0
         target = out if direct else io.BytesIO()  # the zip's offsets count from the stream's start
-        zw = ZipWriter(target)
+        zw = ZipWriter(target, what="DOCX")
         for member in self.members:
             if isinstance(member, Member):
                 zw.add(member)
