@@ -23,13 +23,12 @@ import dataclasses
 import re
 import unicodedata
 
-import yaml
-
 from wenzhuan.hookspecs import hookimpl
 from wenzhuan.model import (
     BlockQuote, BulletList, Code, CodeBlock, Div, Document, Emph, Heading, LineBreak, Link,
     Metadata, OrderedList, Para, Span, Strong, Text, ThematicBreak, metadata_to_dict,
 )
+from wenzhuan.plugins.front_matter import dump as front_matter_yaml
 from wenzhuan.registry import Option, WriteContext, Writer
 from wenzhuan.walk import chapters, merge_text
 
@@ -492,20 +491,6 @@ _FRONT_ORDER = ("title", "subtitle", "authors", "date", "source", "url", "tags",
 _FIELD_KEYS = frozenset(_FRONT_ORDER) | {"author", "lang"}
 
 
-class _FrontMatterDumper(yaml.SafeDumper):
-    """PyYAML's safe dumper, but strings holding characters YAML treats as line breaks (NEL,
-    U+2028, U+2029) are double-quoted, where they are escaped; plain or single-quoted, PyYAML
-    folds them into spaces."""
-
-
-def _represent_str(dumper: yaml.SafeDumper, value: str):
-    style = '"' if any(c in value for c in "\x85\u2028\u2029") else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_FrontMatterDumper.add_representer(str, _represent_str)
-
-
 def front_matter(meta: Metadata, ctx: WriteContext | None = None) -> str:
     """The metadata as a YAML front matter block (empty when there is no metadata).
 
@@ -532,9 +517,7 @@ def front_matter(meta: Metadata, ctx: WriteContext | None = None) -> str:
         out[key] = value
     if not out:
         return ""
-    dumped = yaml.dump(out, Dumper=_FrontMatterDumper, allow_unicode=True, sort_keys=False,
-                       default_flow_style=False, width=10**9)
-    return f"---\n{dumped}---\n"
+    return f"---\n{front_matter_yaml(out)}---\n"
 
 
 def render_markdown(doc: Document, *, front: bool = True, ctx: WriteContext | None = None) -> str:
