@@ -272,6 +272,27 @@ def _cause(exc: WenzhuanError) -> str:
     return f"{exc.message} ({exc.hint})" if exc.hint else exc.message
 
 
+# output folder -> the output folder (root) it was checked against, in this run (run_batch
+# empties it before it starts, so workers forked from it start empty too)
+_FOLDERS_MADE: dict[str, str] = {}
+
+
+def _make_folder(out: Path, root: str) -> None:
+    """Make the folder of `out`, refusing one that leads outside `root` (a symbolic link), once
+    per folder in a process: the files of a folder are many, its checks the same for all."""
+    folder = str(out.parent)
+    if _FOLDERS_MADE.get(folder) == root:
+        return
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot make its folder: {exc.strerror or exc}", path=str(out)) from None
+    if not out.parent.resolve().is_relative_to(Path(root).resolve()):
+        raise OutputError("its folder leads outside the output folder (a symbolic link); "
+                          "refusing to write through it", path=str(out))
+    _FOLDERS_MADE[folder] = root
+
+
 def convert_one(job: Job, settings: Settings) -> FileResult:
     """Convert one input to each of its outputs from one normalization. All outputs are rendered
     before any is written, so a failing writer leaves none of them behind. Never raises a
@@ -295,20 +316,15 @@ def convert_one(job: Job, settings: Settings) -> FileResult:
             data = render(doc, writer, options_for(writer, settings.writer_options, writers), report,
                           catalog=catalog)
             rendered.append((Path(out), data))
-        root = Path(job.root).resolve()
         for out, data in rendered:
-            try:
-                out.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise OutputError(f"cannot make its folder: {exc.strerror or exc}", path=str(out)) from None
-            if not out.parent.resolve().is_relative_to(root):
-                raise OutputError("its folder leads outside the output folder (a symbolic link); "
-                                  "refusing to write through it", path=str(out))
-            check_output(out, [Path(job.input)], force=True)  # existing outputs were vetted by the runner
+            _make_folder(out, job.root)
+            if os.path.lexists(out):  # (absent, the usual case, there is nothing to check)
+                check_output(out, [Path(job.input)], force=True)  # existing outputs were vetted by the runner
             # No fsync per file: the rename still makes each output complete or absent for every
             # process (a kill cannot cut one short); after a power cut the journal's size and
             # mtime check finds any output the OS had not written yet, and converts it again.
-            write_atomic(out, data, sync=False)
+            # No tidying of temporary files per output: the runner removed them all first.
+            write_atomic(out, data, sync=False, tidy=False)
             result.output_stats[str(out)] = _stat(out)
         result.status = "converted"
         result.changes = report.counts()
@@ -596,6 +612,7 @@ def run_batch(jobs: Sequence[Job], settings: Settings, outdir: Path, *, workers:
             raise _Stop
 
     try:
+        _FOLDERS_MADE.clear()  # folders may have changed since an earlier run in this process
         remove_stale_parts(jobs)
         if on_start:
             on_start(summary.total)
