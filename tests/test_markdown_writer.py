@@ -311,3 +311,9 @@ def test_which_paragraphs_are_plain(text, plain):
     from wenzhuan.plugins.markdown import is_plain
 
     assert is_plain(text) is plain
+
+
+def test_blanks_are_what_str_strip_removes_but_line_endings():
+    from wenzhuan.plugins.markdown import _BLANKS
+
+    assert _BLANKS == "".join(chr(c) for c in range(0x110000) if chr(c).isspace() and chr(c) not in "\n\r")
