@@ -22,7 +22,6 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import json
-import multiprocessing
 import os
 import re
 import select
@@ -31,15 +30,17 @@ import sys
 import threading
 import time
 import unicodedata
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from .errors import OptionError, OutputError, WenzhuanError
 from .manager import default_host
 from .pipeline import DEFAULT_MAX_INPUT, Source, apply_transforms, check_output, load, render, write_atomic
 from .registry import Catalog, Writer, resolve_options
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 JOURNAL_NAME = ".wenzhuan-batch.jsonl"
 REPORT_VERSION = 1
@@ -533,15 +534,20 @@ def _watch(main_pid: int) -> None:
     os.kill(os.getpid(), signal.SIGTERM)
 
 
-def _work(job: Job) -> FileResult:
+def _work(jobs: Sequence[Job]) -> list[FileResult]:
+    """Convert a few files in a row: one task for several small files costs the pool (pickling,
+    queues, wake-ups) a fifth of one task per file."""
     global _IN_JOB
-    _IN_JOB = True
-    try:
-        return convert_one(job, _SETTINGS)
-    except _Terminated:
-        os._exit(143)
-    finally:
-        _IN_JOB = False
+    results = []
+    for job in jobs:
+        _IN_JOB = True
+        try:
+            results.append(convert_one(job, _SETTINGS))
+        except _Terminated:
+            os._exit(143)
+        finally:
+            _IN_JOB = False
+    return results
 
 
 # -------------------------------------------------------------------------------- runner
@@ -666,6 +672,8 @@ def _pool_context():
     thread for this reason): workers start in milliseconds with the plugins already loaded.
     Otherwise forkserver (fork with threads running can deadlock), whose workers start clean and
     load the plugins once in their initializer; spawn where neither exists."""
+    import multiprocessing  # (here: a batch run in this process, or a single file, needs none of it)
+
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
@@ -677,33 +685,70 @@ def _pool_context():
     return ctx
 
 
+# A task holds as many files as take about this long (by the seconds per file so far): results,
+# and so the journal and the display, are never more than this much work behind, which is also
+# all a `kill -9` of the main process can cost a rerun per worker.
+TASK_SECONDS = 0.025
+MAX_TASK_FILES = 32
+
+
+class _Chunker:
+    """Hands out the jobs a few at a time: one at a time until files have been timed, then as
+    many as take about `TASK_SECONDS`."""
+
+    def __init__(self, todo: Sequence[Job]):
+        self.queue = iter(todo)
+        self.seconds = 0.0
+        self.files = 0
+
+    def timed(self, result: FileResult) -> None:
+        self.seconds += result.seconds
+        self.files += 1
+
+    def next(self) -> list[Job]:
+        per_file = self.seconds / self.files if self.files else TASK_SECONDS
+        n = max(1, min(MAX_TASK_FILES, int(TASK_SECONDS / per_file) if per_file > 0 else MAX_TASK_FILES))
+        return [job for _, job in zip(range(n), self.queue)]
+
+
 def _run_pool(todo: Sequence[Job], settings: Settings, workers: int,
               finish: Callable[[FileResult], None]) -> None:
-    """Keep at most a few jobs per worker in flight, so stopping is quick and memory flat."""
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(),
+    """Keep at most a few tasks per worker in flight, so stopping is quick and memory flat."""
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    context = _pool_context()
+    if context.get_start_method() == "fork":
+        # The first file here: it loads what plugins load on first use (the passes' models),
+        # which the forked workers then share instead of each loading it again.
+        finish(convert_one(todo[0], settings))
+        todo = todo[1:]
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                initializer=_init_worker, initargs=(settings, os.getpid()))
-    queue = iter(todo)
-    in_flight: dict[Future, Job] = {}
+    chunker = _Chunker(todo)
+    in_flight: dict[Future, list[Job]] = {}
     graceful = True
     try:
         def refill() -> None:
-            while len(in_flight) < workers * 4:
-                job = next(queue, None)
-                if job is None:
+            while len(in_flight) < workers * 2:
+                jobs = chunker.next()
+                if not jobs:
                     return
-                in_flight[pool.submit(_work, job)] = job
+                in_flight[pool.submit(_work, jobs)] = jobs
 
         refill()
         while in_flight:
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
             for fut in done:
-                job = in_flight.pop(fut)
+                jobs = in_flight.pop(fut)
                 try:
-                    result = fut.result()
+                    results = fut.result()
                 except Exception as exc:  # noqa: BLE001 - a worker died (killed, out of memory)
-                    result = FileResult(job.input, dict(job.outputs), "failed",
-                                        error=f"the worker converting it stopped: {type(exc).__name__}: {exc}")
-                finish(result)
+                    results = [FileResult(job.input, dict(job.outputs), "failed",
+                                          error=f"the worker converting it stopped: {type(exc).__name__}: {exc}")
+                               for job in jobs]
+                for result in results:
+                    chunker.timed(result)
+                    finish(result)
             refill()
     except BaseException:
         # Stop: drop what has not started; let running files finish (each output is complete
@@ -722,17 +767,18 @@ def _run_pool(todo: Sequence[Job], settings: Settings, workers: int,
         pool.shutdown(wait=graceful, cancel_futures=True)
 
 
-def _drain(in_flight: Mapping[Future, Job], finish: Callable[[FileResult], None]) -> None:
+def _drain(in_flight: Mapping[Future, list[Job]], finish: Callable[[FileResult], None]) -> None:
     running = [f for f in in_flight if not f.cancelled()]
     for fut in running:
         try:
-            result = fut.result()
+            results = fut.result()
         except Exception:  # noqa: BLE001
             continue
-        try:
-            finish(result)
-        except _Stop:
-            pass
+        for result in results:
+            try:
+                finish(result)
+            except _Stop:
+                pass
 
 
 # ------------------------------------------------------------------------------- display
