@@ -358,6 +358,8 @@ class Journal:
         self.path = outdir / JOURNAL_NAME
         self.entries: dict[str, dict] = {}
         self._fh = None
+        self._prefix = os.path.join(str(outdir), "")
+        self._real: dict[str, str] = {}  # input -> its real path, resolved once per run
 
     def open(self) -> "Journal":
         try:
@@ -388,7 +390,16 @@ class Journal:
         return self
 
     def key(self, output: str | Path) -> str:
+        output = str(output)
+        if output.startswith(self._prefix) and os.sep == "/":  # outputs are made below outdir
+            return output[len(self._prefix):]
         return Path(output).relative_to(self.outdir).as_posix()
+
+    def real(self, source: str) -> str:
+        real = self._real.get(source)
+        if real is None:
+            real = self._real[source] = os.path.realpath(source)
+        return real
 
     def owns(self, output: str) -> bool:
         return self.key(output) in self.entries
@@ -402,7 +413,7 @@ class Journal:
             out_size, out_mtime = _stat(output)
         except OSError:
             return False
-        return (entry.get("input") == str(Path(source).resolve())
+        return (entry.get("input") == self.real(source)
                 and [in_size, in_mtime] == entry.get("input_stat")
                 and [out_size, out_mtime] == entry.get("output_stat")
                 and out_mtime >= in_mtime)
@@ -418,7 +429,7 @@ class Journal:
         for job in jobs:
             for fmt, out in job.outputs:
                 entry = {"output": self.key(out), "state": "started", "format": fmt,
-                         "input": str(Path(job.input).resolve()), "fingerprint": fps[fmt]}
+                         "input": self.real(job.input), "fingerprint": fps[fmt]}
                 self.entries.setdefault(entry["output"], entry)  # keep a done entry until redone
                 entries.append(entry)
         self._append(entries)
@@ -429,7 +440,7 @@ class Journal:
             if out not in result.output_stats:
                 continue
             entry = {"output": self.key(out), "state": "done", "format": fmt,
-                     "input": str(Path(result.input).resolve()), "fingerprint": fps[fmt],
+                     "input": self.real(result.input), "fingerprint": fps[fmt],
                      "input_stat": list(result.input_stat or ()),
                      "output_stat": list(result.output_stats[out])}
             self.entries[entry["output"]] = entry
