@@ -307,6 +307,7 @@ def convert_one(job: Job, settings: Settings) -> FileResult:
         loaded = load(source, host=default_host(), encoding=settings.encoding,
                       from_format=settings.from_format, skip_passes=settings.skip_passes,
                       reader_options=settings.reader_options)
+        del source  # the input's bytes are not needed to render (a large input's peak memory)
         report = loaded.report
         doc = apply_transforms(loaded.document, settings.transforms, report,
                                options=settings.transform_options)
