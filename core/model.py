@@ -365,12 +365,15 @@ def to_json(doc: Document, *, indent: int | None = 2) -> str:
 def iter_json(doc: Document) -> Iterator[str]:
     """`to_json(doc, indent=None)` in pieces, a block at a time: to hash a large document without
     holding all of its JSON (and the dictionaries it is made from) at once."""
-    head = json.dumps({SCHEMA_KEY: SCHEMA_VERSION, "metadata": metadata_to_dict(doc.metadata), "blocks": []},
-                      ensure_ascii=False)
+    encode = _PIECES.encode
+    head = encode({SCHEMA_KEY: SCHEMA_VERSION, "metadata": metadata_to_dict(doc.metadata), "blocks": []})
     yield head[:-2]  # up to and including the blocks' "["
     for n, block in enumerate(doc.blocks):
-        yield (", " if n else "") + json.dumps(_encode(block), ensure_ascii=False)
+        yield (", " if n else "") + encode(_encode(block))
     yield "]}"
+
+
+_PIECES = json.JSONEncoder(ensure_ascii=False)  # what json.dumps(..., ensure_ascii=False) uses
 
 
 def from_json(text: str | bytes) -> Document:
