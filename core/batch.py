@@ -22,7 +22,6 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import json
-import multiprocessing
 import os
 import re
 import select
@@ -31,15 +30,17 @@ import sys
 import threading
 import time
 import unicodedata
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from .errors import OptionError, OutputError, WenzhuanError
 from .manager import default_host
 from .pipeline import DEFAULT_MAX_INPUT, Source, apply_transforms, check_output, load, render, write_atomic
 from .registry import Catalog, Writer, resolve_options
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 JOURNAL_NAME = ".wenzhuan-batch.jsonl"
 REPORT_VERSION = 1
@@ -272,6 +273,27 @@ def _cause(exc: WenzhuanError) -> str:
     return f"{exc.message} ({exc.hint})" if exc.hint else exc.message
 
 
+# output folder -> the output folder (root) it was checked against, in this run (run_batch
+# empties it before it starts, so workers forked from it start empty too)
+_FOLDERS_MADE: dict[str, str] = {}
+
+
+def _make_folder(out: Path, root: str) -> None:
+    """Make the folder of `out`, refusing one that leads outside `root` (a symbolic link), once
+    per folder in a process: the files of a folder are many, its checks the same for all."""
+    folder = str(out.parent)
+    if _FOLDERS_MADE.get(folder) == root:
+        return
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot make its folder: {exc.strerror or exc}", path=str(out)) from None
+    if not out.parent.resolve().is_relative_to(Path(root).resolve()):
+        raise OutputError("its folder leads outside the output folder (a symbolic link); "
+                          "refusing to write through it", path=str(out))
+    _FOLDERS_MADE[folder] = root
+
+
 def convert_one(job: Job, settings: Settings) -> FileResult:
     """Convert one input to each of its outputs from one normalization. All outputs are rendered
     before any is written, so a failing writer leaves none of them behind. Never raises a
@@ -285,6 +307,7 @@ def convert_one(job: Job, settings: Settings) -> FileResult:
         loaded = load(source, host=default_host(), encoding=settings.encoding,
                       from_format=settings.from_format, skip_passes=settings.skip_passes,
                       reader_options=settings.reader_options)
+        del source  # the input's bytes are not needed to render (a large input's peak memory)
         report = loaded.report
         doc = apply_transforms(loaded.document, settings.transforms, report,
                                options=settings.transform_options)
@@ -295,20 +318,15 @@ def convert_one(job: Job, settings: Settings) -> FileResult:
             data = render(doc, writer, options_for(writer, settings.writer_options, writers), report,
                           catalog=catalog)
             rendered.append((Path(out), data))
-        root = Path(job.root).resolve()
         for out, data in rendered:
-            try:
-                out.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise OutputError(f"cannot make its folder: {exc.strerror or exc}", path=str(out)) from None
-            if not out.parent.resolve().is_relative_to(root):
-                raise OutputError("its folder leads outside the output folder (a symbolic link); "
-                                  "refusing to write through it", path=str(out))
-            check_output(out, [Path(job.input)], force=True)  # existing outputs were vetted by the runner
+            _make_folder(out, job.root)
+            if os.path.lexists(out):  # (absent, the usual case, there is nothing to check)
+                check_output(out, [Path(job.input)], force=True)  # existing outputs were vetted by the runner
             # No fsync per file: the rename still makes each output complete or absent for every
             # process (a kill cannot cut one short); after a power cut the journal's size and
             # mtime check finds any output the OS had not written yet, and converts it again.
-            write_atomic(out, data, sync=False)
+            # No tidying of temporary files per output: the runner removed them all first.
+            write_atomic(out, data, sync=False, tidy=False)
             result.output_stats[str(out)] = _stat(out)
         result.status = "converted"
         result.changes = report.counts()
@@ -341,6 +359,8 @@ class Journal:
         self.path = outdir / JOURNAL_NAME
         self.entries: dict[str, dict] = {}
         self._fh = None
+        self._prefix = os.path.join(str(outdir), "")
+        self._real: dict[str, str] = {}  # input -> its real path, resolved once per run
 
     def open(self) -> "Journal":
         try:
@@ -371,7 +391,16 @@ class Journal:
         return self
 
     def key(self, output: str | Path) -> str:
+        output = str(output)
+        if output.startswith(self._prefix) and os.sep == "/":  # outputs are made below outdir
+            return output[len(self._prefix):]
         return Path(output).relative_to(self.outdir).as_posix()
+
+    def real(self, source: str) -> str:
+        real = self._real.get(source)
+        if real is None:
+            real = self._real[source] = os.path.realpath(source)
+        return real
 
     def owns(self, output: str) -> bool:
         return self.key(output) in self.entries
@@ -385,7 +414,7 @@ class Journal:
             out_size, out_mtime = _stat(output)
         except OSError:
             return False
-        return (entry.get("input") == str(Path(source).resolve())
+        return (entry.get("input") == self.real(source)
                 and [in_size, in_mtime] == entry.get("input_stat")
                 and [out_size, out_mtime] == entry.get("output_stat")
                 and out_mtime >= in_mtime)
@@ -401,7 +430,7 @@ class Journal:
         for job in jobs:
             for fmt, out in job.outputs:
                 entry = {"output": self.key(out), "state": "started", "format": fmt,
-                         "input": str(Path(job.input).resolve()), "fingerprint": fps[fmt]}
+                         "input": self.real(job.input), "fingerprint": fps[fmt]}
                 self.entries.setdefault(entry["output"], entry)  # keep a done entry until redone
                 entries.append(entry)
         self._append(entries)
@@ -412,7 +441,7 @@ class Journal:
             if out not in result.output_stats:
                 continue
             entry = {"output": self.key(out), "state": "done", "format": fmt,
-                     "input": str(Path(result.input).resolve()), "fingerprint": fps[fmt],
+                     "input": self.real(result.input), "fingerprint": fps[fmt],
                      "input_stat": list(result.input_stat or ()),
                      "output_stat": list(result.output_stats[out])}
             self.entries[entry["output"]] = entry
@@ -517,15 +546,20 @@ def _watch(main_pid: int) -> None:
     os.kill(os.getpid(), signal.SIGTERM)
 
 
-def _work(job: Job) -> FileResult:
+def _work(jobs: Sequence[Job]) -> list[FileResult]:
+    """Convert a few files in a row: one task for several small files costs the pool (pickling,
+    queues, wake-ups) a fifth of one task per file."""
     global _IN_JOB
-    _IN_JOB = True
-    try:
-        return convert_one(job, _SETTINGS)
-    except _Terminated:
-        os._exit(143)
-    finally:
-        _IN_JOB = False
+    results = []
+    for job in jobs:
+        _IN_JOB = True
+        try:
+            results.append(convert_one(job, _SETTINGS))
+        except _Terminated:
+            os._exit(143)
+        finally:
+            _IN_JOB = False
+    return results
 
 
 # -------------------------------------------------------------------------------- runner
@@ -596,6 +630,7 @@ def run_batch(jobs: Sequence[Job], settings: Settings, outdir: Path, *, workers:
             raise _Stop
 
     try:
+        _FOLDERS_MADE.clear()  # folders may have changed since an earlier run in this process
         remove_stale_parts(jobs)
         if on_start:
             on_start(summary.total)
@@ -649,6 +684,8 @@ def _pool_context():
     thread for this reason): workers start in milliseconds with the plugins already loaded.
     Otherwise forkserver (fork with threads running can deadlock), whose workers start clean and
     load the plugins once in their initializer; spawn where neither exists."""
+    import multiprocessing  # (here: a batch run in this process, or a single file, needs none of it)
+
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
@@ -660,33 +697,70 @@ def _pool_context():
     return ctx
 
 
+# A task holds as many files as take about this long (by the seconds per file so far): results,
+# and so the journal and the display, are never more than this much work behind, which is also
+# all a `kill -9` of the main process can cost a rerun per worker.
+TASK_SECONDS = 0.025
+MAX_TASK_FILES = 32
+
+
+class _Chunker:
+    """Hands out the jobs a few at a time: one at a time until files have been timed, then as
+    many as take about `TASK_SECONDS`."""
+
+    def __init__(self, todo: Sequence[Job]):
+        self.queue = iter(todo)
+        self.seconds = 0.0
+        self.files = 0
+
+    def timed(self, result: FileResult) -> None:
+        self.seconds += result.seconds
+        self.files += 1
+
+    def next(self) -> list[Job]:
+        per_file = self.seconds / self.files if self.files else TASK_SECONDS
+        n = max(1, min(MAX_TASK_FILES, int(TASK_SECONDS / per_file) if per_file > 0 else MAX_TASK_FILES))
+        return [job for _, job in zip(range(n), self.queue)]
+
+
 def _run_pool(todo: Sequence[Job], settings: Settings, workers: int,
               finish: Callable[[FileResult], None]) -> None:
-    """Keep at most a few jobs per worker in flight, so stopping is quick and memory flat."""
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(),
+    """Keep at most a few tasks per worker in flight, so stopping is quick and memory flat."""
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    context = _pool_context()
+    if context.get_start_method() == "fork":
+        # The first file here: it loads what plugins load on first use (the passes' models),
+        # which the forked workers then share instead of each loading it again.
+        finish(convert_one(todo[0], settings))
+        todo = todo[1:]
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                initializer=_init_worker, initargs=(settings, os.getpid()))
-    queue = iter(todo)
-    in_flight: dict[Future, Job] = {}
+    chunker = _Chunker(todo)
+    in_flight: dict[Future, list[Job]] = {}
     graceful = True
     try:
         def refill() -> None:
-            while len(in_flight) < workers * 4:
-                job = next(queue, None)
-                if job is None:
+            while len(in_flight) < workers * 2:
+                jobs = chunker.next()
+                if not jobs:
                     return
-                in_flight[pool.submit(_work, job)] = job
+                in_flight[pool.submit(_work, jobs)] = jobs
 
         refill()
         while in_flight:
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
             for fut in done:
-                job = in_flight.pop(fut)
+                jobs = in_flight.pop(fut)
                 try:
-                    result = fut.result()
+                    results = fut.result()
                 except Exception as exc:  # noqa: BLE001 - a worker died (killed, out of memory)
-                    result = FileResult(job.input, dict(job.outputs), "failed",
-                                        error=f"the worker converting it stopped: {type(exc).__name__}: {exc}")
-                finish(result)
+                    results = [FileResult(job.input, dict(job.outputs), "failed",
+                                          error=f"the worker converting it stopped: {type(exc).__name__}: {exc}")
+                               for job in jobs]
+                for result in results:
+                    chunker.timed(result)
+                    finish(result)
             refill()
     except BaseException:
         # Stop: drop what has not started; let running files finish (each output is complete
@@ -705,17 +779,18 @@ def _run_pool(todo: Sequence[Job], settings: Settings, workers: int,
         pool.shutdown(wait=graceful, cancel_futures=True)
 
 
-def _drain(in_flight: Mapping[Future, Job], finish: Callable[[FileResult], None]) -> None:
+def _drain(in_flight: Mapping[Future, list[Job]], finish: Callable[[FileResult], None]) -> None:
     running = [f for f in in_flight if not f.cancelled()]
     for fut in running:
         try:
-            result = fut.result()
+            results = fut.result()
         except Exception:  # noqa: BLE001
             continue
-        try:
-            finish(result)
-        except _Stop:
-            pass
+        for result in results:
+            try:
+                finish(result)
+            except _Stop:
+                pass
 
 
 # ------------------------------------------------------------------------------- display

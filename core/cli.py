@@ -308,6 +308,7 @@ def _convert_to(inputs, output, writer, stdout, *, encoding, from_format, skip_p
         loaded = load(source, encoding=encoding, from_format=from_format, skip_passes=skip_passes)
         report.extend(loaded.report)
         docs.append(loaded.document)
+        source = loaded = None  # the input's bytes are not needed to render (a large input's peak memory)
     if len(docs) == 1:
         doc = docs[0]
         if title:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 from dataclasses import dataclass, field, fields
-from typing import Any, Iterable, Mapping, Union
+from typing import Any, Iterable, Iterator, Mapping, Union
 
 from .errors import WenzhuanError
 
@@ -360,6 +360,20 @@ def from_dict(data: Mapping[str, Any]) -> Document:
 
 def to_json(doc: Document, *, indent: int | None = 2) -> str:
     return json.dumps(to_dict(doc), ensure_ascii=False, indent=indent)
+
+
+def iter_json(doc: Document) -> Iterator[str]:
+    """`to_json(doc, indent=None)` in pieces, a block at a time: to hash a large document without
+    holding all of its JSON (and the dictionaries it is made from) at once."""
+    encode = _PIECES.encode
+    head = encode({SCHEMA_KEY: SCHEMA_VERSION, "metadata": metadata_to_dict(doc.metadata), "blocks": []})
+    yield head[:-2]  # up to and including the blocks' "["
+    for n, block in enumerate(doc.blocks):
+        yield (", " if n else "") + encode(_encode(block))
+    yield "]}"
+
+
+_PIECES = json.JSONEncoder(ensure_ascii=False)  # what json.dumps(..., ensure_ascii=False) uses
 
 
 def from_json(text: str | bytes) -> Document:

@@ -13,7 +13,6 @@ import io
 import os
 import shutil
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable, Mapping, Sequence
@@ -52,7 +51,12 @@ class Source:
                 size = os.fstat(fh.fileno()).st_size
                 if max_size is not None and size > max_size:
                     raise too_large(size, max_size, shown)
-                data = fh.read() if max_size is None else fh.read(max_size + 1)
+                if max_size is None:
+                    data = fh.read()
+                else:  # what the size says first (asking for max_size + 1 would allocate that much)
+                    data = fh.read(size + 1)
+                    if len(data) > size:  # it grew, or it is a device or a FIFO (size 0)
+                        data += fh.read(max_size + 1 - len(data))
             if max_size is not None and len(data) > max_size:
                 raise too_large(None, max_size, shown)
         except FileNotFoundError:
@@ -238,23 +242,26 @@ def check_output(output: Path, inputs: Sequence[Path], *, force: bool) -> None:
         raise OutputError(f"folder {str(output.parent)!r} does not exist", path=shown)
 
 
-def write_atomic(output: Path, data: bytes, *, sync: bool = True) -> None:
+def write_atomic(output: Path, data: bytes, *, sync: bool = True, tidy: bool = True) -> None:
     """Write to a temporary file beside `output`, then rename it into place: complete or absent.
 
     On Linux the data goes into an unnamed file first (`O_TMPFILE`), which gets a name (a
     `.NAME.*.part` beside the output) only once it is complete, just before the rename: a process
     killed while writing leaves nothing behind. Elsewhere a named temporary file is used from
     the start: a kill can leave that `.part` (named with the writing process's id), and the next
-successful write of the same output removes it once that process is gone, as the batch runner does.
-    The output gets the usual permissions (0666 less the umask), not a temporary file's 0600.
+    successful write of the same output removes it once that process is gone, as the batch runner does.
+    The output gets the usual permissions (0666 less the umask, or the folder's default ACL).
 
     `sync=False` skips the fsync before the rename: the output is still complete or absent for
     every other process (a kill cannot cut it short), only not yet durable across a power cut
-    (the batch runner uses it: its journal notices such outputs and converts them again)."""
-    write_atomic_stream(output, lambda fh: fh.write(data), sync=sync)
+    (the batch runner uses it: its journal notices such outputs and converts them again).
+    `tidy=False` leaves other processes' temporary files alone (the batch runner removes them
+    all before it starts, rather than listing the folder once per output)."""
+    write_atomic_stream(output, lambda fh: fh.write(data), sync=sync, tidy=tidy)
 
 
-def write_atomic_stream(output: Path, fill: Callable[[BinaryIO], object], *, sync: bool = True) -> None:
+def write_atomic_stream(output: Path, fill: Callable[[BinaryIO], object], *, sync: bool = True,
+                        tidy: bool = True) -> None:
     """`write_atomic` for output made piece by piece: `fill(fh)` writes it (`wenzhuan script`)."""
     tmp = None
     try:
@@ -268,7 +275,8 @@ def write_atomic_stream(output: Path, fill: Callable[[BinaryIO], object], *, syn
             output.unlink()  # replace the link itself, never write through it to elsewhere
         os.replace(tmp, output)
         tmp = None
-        _remove_orphans(output)
+        if tidy:
+            _remove_orphans(output)
     except BaseException as exc:
         if tmp is not None:
             try:
@@ -285,16 +293,28 @@ def _fill(fh, fill: Callable[[BinaryIO], object], sync: bool) -> None:
     fh.flush()
     if sync:
         os.fsync(fh.fileno())
-    os.fchmod(fh.fileno(), 0o666 & ~_umask())
+
+
+# Temporary files are created with the usual permissions (0666 less the umask, or the folder's
+# default ACL), as the output itself would be: it is renamed into place as it is.
+_CREATE_MODE = 0o666
 
 
 def _write_named(output: Path, fill: Callable[[BinaryIO], object], sync: bool) -> str:
     directory = output.parent
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.{os.getpid()}-", suffix=".part", dir=directory)
-    except OSError as exc:
-        raise OutputError(f"cannot write in {str(directory)!r}: {exc.strerror or exc}",
-                          path=str(output)) from None
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        tmp = str(directory / f".{output.name}.{os.getpid()}-{os.urandom(6).hex()}.part")
+        try:
+            fd = os.open(tmp, flags, _CREATE_MODE)
+            break
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise OutputError(f"cannot write in {str(directory)!r}: {exc.strerror or exc}",
+                              path=str(output)) from None
+    else:
+        raise OutputError(f"cannot write in {str(directory)!r}: no free temporary file name", path=str(output))
     try:
         with os.fdopen(fd, "wb") as fh:
             _fill(fh, fill, sync)
@@ -320,7 +340,7 @@ def _write_unnamed(output: Path, fill: Callable[[BinaryIO], object], sync: bool)
         dev = os.stat(output.parent).st_dev
         if dev in _NO_TMPFILE:
             return None
-        fd = os.open(output.parent, flag | os.O_RDWR | getattr(os, "O_CLOEXEC", 0), 0o600)
+        fd = os.open(output.parent, flag | os.O_RDWR | getattr(os, "O_CLOEXEC", 0), _CREATE_MODE)
     except OSError:  # not supported here (or not a folder: _write_named says why)
         return None
     with os.fdopen(fd, "w+b") as fh:
@@ -364,13 +384,3 @@ def _remove_orphans(output: Path) -> None:
         except OSError:
             pass
 
-
-_UMASK: list[int] = []
-
-
-def _umask() -> int:
-    if not _UMASK:  # read once: os.umask() can only be read by setting it, which races with threads
-        mask = os.umask(0o022)
-        os.umask(mask)
-        _UMASK.append(mask)
-    return _UMASK[0]

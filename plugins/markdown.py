@@ -23,13 +23,12 @@ import dataclasses
 import re
 import unicodedata
 
-import yaml
-
 from wenzhuan.hookspecs import hookimpl
 from wenzhuan.model import (
     BlockQuote, BulletList, Code, CodeBlock, Div, Document, Emph, Heading, LineBreak, Link,
     Metadata, OrderedList, Para, Span, Strong, Text, ThematicBreak, metadata_to_dict,
 )
+from wenzhuan.plugins.front_matter import dump as front_matter_yaml
 from wenzhuan.registry import Option, WriteContext, Writer
 from wenzhuan.walk import chapters, merge_text
 
@@ -40,7 +39,9 @@ _BULLET_START = re.compile(r"^[-+*](?=[ \t]|$)")
 _BREAK_LINE = re.compile(r"^(?:(?:-[ \t]*){3,}|(?:_[ \t]*){3,}|=+[ \t]*)$")
 # What str.strip() removes, less the line endings (Text never holds them): markdown-it-py strips
 # these from both ends of a paragraph and a heading, and from the start of every line.
-_BLANKS = "".join(chr(c) for c in range(0x110000) if chr(c).isspace() and chr(c) not in "\n\r")
+# (Spelled out: computing it walks all of Unicode, 35 ms at every start; a test checks it.)
+_BLANKS = ("\t\x0b\x0c\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+           "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 # What escape_text may have to escape; a run without any of these is written as it is.
 _SPECIAL = re.compile(r"[\\*`\[\]_<&!]")
 _ASCII_PUNCT = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
@@ -223,6 +224,23 @@ class _Inlines:
         # `*` would not parse here (CJK punctuation beside a letter, or nested delimiters)
         inner = self.render(node.content, in_link=in_link, prev=">", next_="<", line_start=False)
         return f"<{tag}>{inner}</{tag}>"
+
+
+# Characters that can mean something to CommonMark inside a line of text (its commonmark preset:
+# no linkify, no typographer), and every white space but the space and U+3000 (line breaks to
+# some readers, stripped at the edges by markdown-it).
+_UNSAFE_IN_LINE = re.compile(r"[\\`*_\[\]<&\x00-\x1f\x7f-\x9f]|[^\S \u3000]")
+
+
+def is_plain(text: str) -> bool:
+    """Whether a paragraph of just this text reads back as itself when written as it is: no
+    character with a meaning in a line, no block marker at its start (ASCII punctuation, a list
+    number), no blank at either end. Tested against reading it back (tests/test_markdown_writer.py)."""
+    if not text or _UNSAFE_IN_LINE.search(text):
+        return False
+    first, last = text[0], text[-1]
+    return ((first not in _ASCII_PUNCT or first in "\"'(") and not first.isspace() and not last.isspace()
+            and not (first.isdigit() and _ORDERED_START.match(text)))
 
 
 def _read_back(chunk: str) -> tuple:
@@ -414,6 +432,8 @@ class _Blocks:
         expected = expected_inlines(b.content, edge_breaks=heading)
         if not heading and not expected:
             return None
+        if not heading and len(expected) == 1 and isinstance(expected[0], Text) and is_plain(expected[0].text):
+            return expected[0].text  # most paragraphs of prose: nothing to escape or check
         chunk = ""
         for html in (False, True):
             self.inl.html_emphasis = html
@@ -478,20 +498,6 @@ _FRONT_ORDER = ("title", "subtitle", "authors", "date", "source", "url", "tags",
 _FIELD_KEYS = frozenset(_FRONT_ORDER) | {"author", "lang"}
 
 
-class _FrontMatterDumper(yaml.SafeDumper):
-    """PyYAML's safe dumper, but strings holding characters YAML treats as line breaks (NEL,
-    U+2028, U+2029) are double-quoted, where they are escaped; plain or single-quoted, PyYAML
-    folds them into spaces."""
-
-
-def _represent_str(dumper: yaml.SafeDumper, value: str):
-    style = '"' if any(c in value for c in "\x85\u2028\u2029") else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_FrontMatterDumper.add_representer(str, _represent_str)
-
-
 def front_matter(meta: Metadata, ctx: WriteContext | None = None) -> str:
     """The metadata as a YAML front matter block (empty when there is no metadata).
 
@@ -518,9 +524,7 @@ def front_matter(meta: Metadata, ctx: WriteContext | None = None) -> str:
         out[key] = value
     if not out:
         return ""
-    dumped = yaml.dump(out, Dumper=_FrontMatterDumper, allow_unicode=True, sort_keys=False,
-                       default_flow_style=False, width=10**9)
-    return f"---\n{dumped}---\n"
+    return f"---\n{front_matter_yaml(out)}---\n"
 
 
 def render_markdown(doc: Document, *, front: bool = True, ctx: WriteContext | None = None) -> str:

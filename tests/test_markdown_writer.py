@@ -8,8 +8,11 @@ the same document.
 from __future__ import annotations
 
 import datetime as dt
+from unittest.mock import patch
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wenzhuan.model import (
     Attr, BlockQuote, BulletList, Code, CodeBlock, Document, Emph, Heading, LineBreak, Link,
@@ -274,3 +277,43 @@ def test_spans_and_divisions_are_written_in_place():
 
     doc = Document(blocks=(Div((Para((Span((Text("a_"),), Attr(lang="en")), Text("b"))),), Attr(lang="en")),))
     assert render_markdown(doc) == "a_b\n"
+
+
+# -- the plain-paragraph shortcut: text the writer writes as it is, without reading it back
+
+_MARKUPISH = st.one_of(
+    st.sampled_from(list("\\`*_[]<>&!#+-=~|:.)( \t\u3000\u00a0\u2028\u0085\x0b\x0c\ufeff\"'0123456789")),
+    st.sampled_from(["1.", "1)", "```", "~~~", "---", "&amp;", "<a>", "http://x.y", "**", "__"]),
+    st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5),
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\r"),
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_MARKUPISH, min_size=1, max_size=12).map("".join))
+def test_plain_paragraphs_read_back_as_written(text):
+    from wenzhuan.plugins.markdown import expected_inlines, is_plain
+
+    (expected,) = expected_inlines((Text(text),)) or (None,)
+    if expected is None or not is_plain(expected.text):
+        return
+    assert read_markdown(expected.text).blocks == (Para((expected,)),)
+    with patch("wenzhuan.plugins.markdown.is_plain", return_value=False):  # the checked path
+        assert write(Para((Text(text),))) == expected.text + "\n"
+
+
+@pytest.mark.parametrize("text, plain", [
+    ("据了解，今年1-6月共完成投资3.2亿元。", True), ("2023年4月15日", True), ('"引号"开头', True),
+    ("1. 列表", False), ("# 标题", False), ("- 列表", False), ("a_b", False), ("结尾空格 ", False),
+    ("\u3000缩进", False), ("中\u3000间", True), ("换\u2028行", False), ("", False),
+])
+def test_which_paragraphs_are_plain(text, plain):
+    from wenzhuan.plugins.markdown import is_plain
+
+    assert is_plain(text) is plain
+
+
+def test_blanks_are_what_str_strip_removes_but_line_endings():
+    from wenzhuan.plugins.markdown import _BLANKS
+
+    assert _BLANKS == "".join(chr(c) for c in range(0x110000) if chr(c).isspace() and chr(c) not in "\n\r")

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 
 from wenzhuan.errors import WenzhuanError
 from wenzhuan.model import (
-    Attr, BulletList, Document, Emph, Heading, Metadata, Para, Text, from_json, to_dict, to_json,
+    Attr, BulletList, Document, Emph, Heading, Metadata, Para, Text, from_json, iter_json, to_dict, to_json,
 )
 from wenzhuan.walk import chapters, collect, map_text, para, query, stringify
 
@@ -17,6 +17,12 @@ from .strategies import documents
 @given(documents)
 def test_json_round_trip_is_lossless(doc):
     assert from_json(to_json(doc)) == doc
+
+
+@settings(max_examples=300, deadline=None)
+@given(documents)
+def test_json_in_pieces_is_the_json(doc):
+    assert "".join(iter_json(doc)) == to_json(doc, indent=None)
 
 
 def test_wire_form_is_versioned():

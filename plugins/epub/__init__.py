@@ -28,7 +28,7 @@ from pathlib import Path
 
 from wenzhuan.errors import OptionError, WenzhuanError
 from wenzhuan.hookspecs import hookimpl
-from wenzhuan.model import Document, Heading, Metadata, to_json
+from wenzhuan.model import Document, Heading, Metadata, iter_json
 from wenzhuan.registry import Option, WriteContext, Writer
 from wenzhuan.walk import chapters, query, stringify
 
@@ -244,6 +244,7 @@ def build_epub(doc: Document, ctx: WriteContext) -> bytes:
         body_pages = _split(chunks, split_bytes, next_file, title, lang, "bodymatter")
         pages.extend(body_pages)
         top = [h for _, _, hs in chunks for h in hs if h[2]]
+        del chunks  # the pages hold the markup now (one copy of a large document's, not two)
         if top:
             level = min(h[0] for h in top)
             file_of = {ident: p.file for p in body_pages for ident in p.ids}
@@ -270,6 +271,7 @@ def build_epub(doc: Document, ctx: WriteContext) -> bytes:
                 chunks.append((renderer.block(block), renderer.take_ids(), []))
             extra = [c for cls in div.attr.classes if cls != "chapter" for c in clean(cls).split()]
             ch_pages = _split(chunks, split_bytes, next_file, art_title, art_lang, "chapter", extra)
+            del chunks
             pages.extend(ch_pages)
             toc.append(TocEntry(art_title, ch_pages[0].file))
 
@@ -277,8 +279,10 @@ def build_epub(doc: Document, ctx: WriteContext) -> bytes:
     styles = [STYLE] + ([VERTICAL_STYLE] if vertical else [])
 
     book = epub.EpubBook()
-    identifier = "urn:uuid:" + str(uuid.uuid5(UUID_NAMESPACE, hashlib.sha256(
-        to_json(doc, indent=None).encode("utf-8")).hexdigest()))
+    content = hashlib.sha256()
+    for piece in iter_json(doc):  # (a block at a time: a large document's JSON is never whole)
+        content.update(piece.encode("utf-8"))
+    identifier = "urn:uuid:" + str(uuid.uuid5(UUID_NAMESPACE, content.hexdigest()))
     _package_metadata(book, doc, arts, identifier, title, lang, clean)
     if vertical:
         book.set_direction("rtl")
@@ -293,7 +297,9 @@ def build_epub(doc: Document, ctx: WriteContext) -> bytes:
     spine_items = []
     for n, page in enumerate(pages):
         body = resolve_links(page.body, page.file, where, ids, ctx)
+        page.body = ""  # from here on only its XHTML bytes are kept
         data = page_xhtml(page, styles, body)
+        del body
         item = XhtmlPage(f"page-{n:04d}" if n else "titlepage", page.file, page.title, page.lang, data)
         book.add_item(item)
         spine_items.append(item)
