@@ -17,18 +17,22 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import dataclasses
 import difflib
+import gc
 import os
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator, Mapping, Sequence
 
 from .errors import InputError, OptionError
 from .model import (
     Attr, BlockQuote, BulletList, Div, Document, Emph, Heading, Link, Metadata, OrderedList, Para,
-    Span, Strong, Text,
+    Span, Strong, Text, new_plain_para, new_text, with_fields,
 )
 from .walk import chapters, collect
 
@@ -285,12 +289,11 @@ class TextConverter:
         if not self.functions:
             return list(texts)
         out: list[str] = []
+        ends = list(accumulate(map(len, texts)))  # characters up to the end of each text
         start = 0
         while start < len(texts):
-            end, size = start, 0
-            while end < len(texts) and (size < batch or end == start):
-                size += len(texts[end]) + 1
-                end += 1
+            # up to and with the text that reaches `batch` characters
+            end = min(bisect_left(ends, (ends[start - 1] if start else 0) + batch, start) + 1, len(texts))
             part = texts[start:end]
             converted = self("\n".join(part)).split("\n")
             if len(converted) != len(part):  # an engine that broke the line structure
@@ -337,13 +340,15 @@ class _Collector:
 
     def inlines(self, content) -> None:
         for n in content:
-            if isinstance(n, Text):
+            kind = type(n)
+            if kind is Text:
                 if self._current is None:
-                    self._current = []
-                self._current.append(n.text)
-            elif isinstance(n, (Emph, Strong, Span)):
+                    self._current = [n.text]
+                else:
+                    self._current.append(n.text)
+            elif kind is Emph or kind is Strong or kind is Span:
                 self.inlines(n.content)
-            elif isinstance(n, Link):
+            elif kind is Link:
                 self.inlines(n.content)
                 if n.title:
                     self.titles.append(n.title)
@@ -441,10 +446,10 @@ def diff_spans(original: str, converted: str) -> list[tuple[str, bool]]:
 
 
 class _Rebuilder:
-    """Rebuilds blocks in the collector's order, taking converted runs and titles as it goes."""
+    """Rebuilds blocks in the collector's order, taking converted runs and titles as it goes.
+    A node whose text did not change is kept as it is (the same object)."""
 
-    def __init__(self, runs: Iterator[tuple[str, str]], titles: Iterator[str], *, mark: bool = False,
-                 id_suffix: str = ""):
+    def __init__(self, runs: Iterator[str], titles: Iterator[str], *, mark: bool = False, id_suffix: str = ""):
         self.runs = runs
         self.titles = titles
         self.mark = mark
@@ -456,68 +461,84 @@ class _Rebuilder:
         return attr
 
     def block(self, b):
-        if type(b) is Para:
-            content = b.content
-            if len(content) == 1 and type(content[0]) is Text and not self.mark:  # the common case
-                original, converted = next(self.runs)
-                if converted == original and not (self.id_suffix and b.attr.id):
-                    return b
-                return Para((Text(converted),), self.attr(b.attr))
-            return Para(self.inlines(content), self.attr(b.attr))
-        if type(b) is Heading:
-            return Heading(b.level, self.inlines(b.content), self.attr(b.attr))
-        if isinstance(b, (BlockQuote, Div)):
-            return dataclasses.replace(b, blocks=tuple(self.block(x) for x in b.blocks), attr=self.attr(b.attr))
-        if isinstance(b, (BulletList, OrderedList)):
+        kind = type(b)
+        if kind is Para or kind is Heading:
+            content = self.inlines(b.content)
+            attr = self.attr(b.attr)
+            return b if content is b.content and attr is b.attr else with_fields(b, content=content, attr=attr)
+        if kind is BlockQuote or kind is Div:
+            blocks = tuple(self.block(x) for x in b.blocks)
+            attr = self.attr(b.attr)
+            if attr is b.attr and all(x is y for x, y in zip(blocks, b.blocks)):
+                return b
+            return with_fields(b, blocks=blocks, attr=attr)
+        if kind is BulletList or kind is OrderedList:
             items = tuple(tuple(self.block(x) for x in item) for item in b.items)
             return dataclasses.replace(b, items=items, attr=self.attr(b.attr))
         if hasattr(b, "attr") and b.attr.id and self.id_suffix:
             return dataclasses.replace(b, attr=self.attr(b.attr))
         return b
 
-    def inlines(self, content) -> tuple:
+    def inlines(self, content: tuple) -> tuple:
+        """`content` rebuilt; the same tuple when nothing in it changed."""
+        runs, mark = self.runs, self.mark
         out: list = []
+        changed = False
         for n in content:
-            if type(n) is Text:
-                original, converted = next(self.runs)
-                if not self.mark:
-                    out.append(n if converted == original else Text(converted))
-                else:
-                    for piece, differs in diff_spans(original, converted):
+            kind = type(n)
+            if kind is Text:
+                converted = next(runs)
+                if mark:
+                    changed = True
+                    for piece, differs in diff_spans(n.text, converted):
                         out.append(Span((Text(piece),), Attr(classes=(DIFF_CLASS,))) if differs else Text(piece))
-            elif isinstance(n, (Emph, Strong)):
-                out.append(type(n)(self.inlines(n.content)))
-            elif isinstance(n, Span):
-                out.append(dataclasses.replace(n, content=self.inlines(n.content), attr=self.attr(n.attr)))
-            elif isinstance(n, Link):
-                content2 = self.inlines(n.content)
-                title = next(self.titles) if n.title else n.title
-                out.append(dataclasses.replace(n, content=content2, title=title, attr=self.attr(n.attr)))
-            else:
-                out.append(n)
-        return tuple(out)
+                    continue
+                if converted != n.text:
+                    n = new_text(converted)
+                    changed = True
+            elif kind is Emph or kind is Strong:
+                inner = self.inlines(n.content)
+                if inner is not n.content:
+                    n = with_fields(n, content=inner)
+                    changed = True
+            elif kind is Span or kind is Link:
+                inner = self.inlines(n.content)
+                attr = self.attr(n.attr)
+                title = next(self.titles) if kind is Link and n.title else None
+                if title is not None and title != n.title:
+                    n = with_fields(n, content=inner, attr=attr, title=title)
+                    changed = True
+                elif inner is not n.content or attr is not n.attr:
+                    n = with_fields(n, content=inner, attr=attr)
+                    changed = True
+            out.append(n)
+        return tuple(out) if changed else content
 
 
-def _convert_groups(groups: list[list[str]], conv: TextConverter) -> list[tuple[str, str]]:
-    """Every run as (original, converted), in order; each group converted as one string."""
-    joined = conv.convert_many(["".join(g) for g in groups])
-    multi = [i for i, g in enumerate(groups) if len(g) > 1]
-    # runs converted one by one agree with the joined conversion almost always: then they
-    # are exact; otherwise the joined conversion (which kept phrase context) is split back
-    singles = conv.convert_many([r for i in multi for r in groups[i]]) if multi else []
-    split: dict[int, list[str]] = {}
-    pos = 0
-    for i in multi:
-        n = len(groups[i])
-        parts = singles[pos:pos + n]
-        pos += n
-        split[i] = parts if "".join(parts) == joined[i] else split_converted(groups[i], joined[i], parts)
-    out: list[tuple[str, str]] = []
-    for i, g in enumerate(groups):
+def _split_groups(groups: list[list[str]], originals: Sequence[str], joined: Sequence[str],
+                  conv: "TextConverter") -> list[str]:
+    """Every run converted, in order, from each group's conversion as one string (`joined`, of
+    `originals`, the groups' joined runs), so phrases keep their context across the runs.
+
+    A conversion that kept the group's length maps character to character: it is cut where the
+    runs were. Otherwise each run is also converted on its own; those agree with the joined
+    conversion almost always, and then are exact; if not, the joined conversion is split back
+    by aligning against them (`split_converted`)."""
+    uneven = [g for g, o, c in zip(groups, originals, joined) if len(g) > 1 and len(c) != len(o)]
+    singles = iter(conv.convert_many([r for g in uneven for r in g])) if uneven else iter(())
+    out: list[str] = []
+    for g, original, converted in zip(groups, originals, joined):
         if len(g) == 1:
-            out.append((g[0], joined[i]))
+            out.append(converted)
+        elif len(converted) == len(original):
+            pos = 0
+            for run in g:
+                end = pos + len(run)
+                out.append(converted[pos:end])
+                pos = end
         else:
-            out.extend(zip(g, split[i]))
+            parts = [next(singles) for _ in g]
+            out.extend(parts if "".join(parts) == converted else split_converted(g, converted, parts))
     return out
 
 
@@ -534,25 +555,72 @@ def _converted_metadata(meta: Metadata, conv: TextConverter) -> dict:
 
 
 def _convert_blocks(blocks, conv: TextConverter, *, mark: bool = False, id_suffix: str = "") -> list:
+    """`blocks` converted, with one engine call for all their text (per megabyte)."""
+    with _collector_paused():
+        return _convert_blocks_now(blocks, conv, mark=mark, id_suffix=id_suffix)
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector off for a while: rebuilding a document allocates tens
+    of thousands of nodes that live on, which starts full collections over the whole heap (a
+    third of the time of converting a long document); nodes make no reference cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _convert_blocks_now(blocks, conv: TextConverter, *, mark: bool, id_suffix: str) -> list:
+    out = list(blocks)
+    # paragraphs of one Text, most of a document, are taken and rebuilt directly; the rest
+    # through the collector and the rebuilder
+    plain: list[int] = []
+    plain_texts: list[str] = []
+    others: list[int] = []
     collector = _Collector()
-    collector.blocks(blocks)
+    for i, b in enumerate(blocks):
+        if (type(b) is Para and len(b.content) == 1 and type(b.content[0]) is Text and not mark
+                and not (id_suffix and b.attr.id)):
+            plain.append(i)
+            plain_texts.append(b.content[0].text)
+        else:
+            others.append(i)
+            collector.block(b)
     collector.flush()
-    runs = _convert_groups(collector.groups, conv)
-    titles = conv.convert_many(collector.titles) if collector.titles else []
-    rebuilder = _Rebuilder(iter(runs), iter(titles), mark=mark, id_suffix=id_suffix)
-    return [rebuilder.block(b) for b in blocks]
+    groups = collector.groups
+    joined = [g[0] if len(g) == 1 else "".join(g) for g in groups]
+    converted = conv.convert_many(plain_texts + joined + collector.titles)
+    for i, original, new in zip(plain, plain_texts, converted):
+        if new != original:
+            out[i] = new_plain_para(new, blocks[i].attr)
+    n, m = len(plain), len(plain) + len(groups)
+    runs = _split_groups(groups, joined, converted[n:m], conv)
+    rebuilder = _Rebuilder(iter(runs), iter(converted[m:]), mark=mark, id_suffix=id_suffix)
+    for i in others:
+        out[i] = rebuilder.block(blocks[i])
+    return out
 
 
 def _document_text(doc: Document, limit: int = 20000) -> str:
+    """The metadata and the first blocks' text, up to about `limit` characters (for detection)."""
+    parts = _metadata_strings(doc.metadata)
+    size = sum(map(len, parts))
     collector = _Collector()
-    collector.blocks(doc.blocks)
-    collector.flush()
-    parts, size = [], 0
-    for text in _metadata_strings(doc.metadata) + ["".join(g) for g in collector.groups]:
-        parts.append(text)
-        size += len(text)
+    for b in doc.blocks:
         if size > limit:
             break
+        collector.block(b)
+        collector.flush()
+        for g in collector.groups:
+            if size > limit:
+                break
+            parts.append("".join(g))
+            size += len(parts[-1])
+        collector.groups.clear()
     return "\n".join(parts)
 
 
