@@ -1,43 +1,38 @@
-"""Chinese script conversion: targets, user dictionaries, documents, bilingual editions, streams.
+"""Chinese script conversion of documents: targets, documents, bilingual editions, editions.
+
+The text level (configs, engines, user dictionaries, `TextConverter`, `convert_stream`) is in
+`wenzhuan.script_text`, and importable from here too.
 
 - `resolve(target, source_language)` turns a TARGET (an OpenCC config such as `s2twp`, or a
   friendly name `hans`, `hant`, `tw`, `tw-phrases`, `hk`; `auto` = the other script) and the
   document's language into a `Plan`: the configs to run (none when the document is already in
   the target script) and the language tag that follows.
-- `TextConverter` runs a plan's configs through the registered engine, with user dictionaries
-  (`load_dictionary`) applied first: their phrases are matched longest first and protected from
-  the engine. `convert_many` converts many strings in one engine call (joined by newlines,
-  which no OpenCC conversion crosses).
 - `convert_document` / `bilingual_document` convert a document per block: the Text runs of a
   block (across emphasis, links and spans; not code) are converted as one string, so phrases
   keep their context across inline boundaries, and the result is split back onto the runs.
-- `convert_stream` converts raw text in bounded memory, line-preserving.
 """
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import dataclasses
 import difflib
 import gc
 import os
-import re
-from bisect import bisect_left
 from dataclasses import dataclass
-from itertools import accumulate
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Callable, Iterator, Mapping, Sequence
 
-from .errors import InputError, OptionError
+from .errors import OptionError
 from .model import (
     Attr, BlockQuote, BulletList, Div, Document, Emph, Heading, Link, Metadata, OrderedList, Para,
     Span, Strong, Text, new_plain_para, new_text, with_fields,
 )
+from .script_text import (
+    CONFIGS, TextConverter, convert_stream, engine_lookup, is_config, load_dictionaries, load_dictionary,
+    split_paths,
+)
 from .walk import chapters, collect
-
-CONFIGS = ("s2t", "t2s", "s2tw", "tw2s", "s2twp", "tw2sp", "s2hk", "hk2s", "s2hkp", "hk2sp",
-           "t2tw", "tw2t", "t2hk", "hk2t", "t2jp", "jp2t")
 
 #: the language tag each config produces
 CONFIG_LANGUAGE = {
@@ -153,154 +148,6 @@ def resolve(target: str, source_language: str = "", *, text: str = "",
     configs = FRIENDLY[name][script]
     return Plan(name, configs, FRIENDLY_LANGUAGE[name] if configs else source_language or
                 FRIENDLY_LANGUAGE[name], source_language)
-
-
-# ---------------------------------------------------------------------- dictionaries
-
-
-def load_dictionary(path: str | os.PathLike) -> dict[str, str]:
-    """Read a user dictionary: one `source<TAB>target` phrase a line, UTF-8; blank lines and
-    lines starting with `#` are skipped. Malformed lines are errors naming the file and line."""
-    shown = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such dictionary file", path=shown) from None
-    except OSError as exc:
-        raise InputError(f"cannot read the dictionary: {exc.strerror or exc}", path=shown) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(f"line {line}: not UTF-8", path=shown,
-                         hint="save the dictionary as UTF-8") from None
-    out: dict[str, str] = {}
-    first_line: dict[str, int] = {}
-    for number, line in enumerate(text.split("\n"), start=1):
-        line = line.rstrip("\r")
-        if not line.strip() or line.startswith("#"):
-            continue
-        fields = line.split("\t")
-        if len(fields) != 2:
-            what = "no tab" if len(fields) == 1 else f"{len(fields) - 1} tabs"
-            raise InputError(f"line {number}: expected source<TAB>target, found {what}: {line!r}",
-                             path=shown)
-        source, target = fields
-        if not source.strip() or not target.strip():
-            raise InputError(f"line {number}: {'source' if not source.strip() else 'target'} is empty",
-                             path=shown)
-        if source in out and out[source] != target:
-            raise InputError(f"line {number}: {source!r} is already mapped to {out[source]!r} "
-                             f"on line {first_line[source]}", path=shown)
-        out[source] = target
-        first_line.setdefault(source, number)
-    return out
-
-
-def load_dictionaries(paths: Iterable[str | os.PathLike]) -> dict[str, str]:
-    """Several dictionaries merged; a later file's entry wins over an earlier one's."""
-    merged: dict[str, str] = {}
-    for path in paths:
-        merged.update(load_dictionary(path))
-    return merged
-
-
-def split_paths(value: str | Sequence[str] | None) -> list[str]:
-    """A transform's `dict` option: paths separated by os.pathsep (or a sequence of paths)."""
-    if not value:
-        return []
-    if isinstance(value, str):
-        return [p for p in value.split(os.pathsep) if p]
-    return [str(p) for p in value]
-
-
-# ---------------------------------------------------------------------------- engine
-
-
-def engine_lookup(catalog, engine: str = "") -> Callable[[str], Callable[[str], str]]:
-    """`config -> str -> str` from the registered script converters: the named engine, or the
-    first one registered that supports the config."""
-    converters = catalog.script_converters
-    if engine:
-        if engine not in converters:
-            known = ", ".join(converters) or "none installed"
-            raise OptionError(f"unknown script conversion engine {engine!r}; known: {known}")
-        chosen = [converters[engine]]
-    else:
-        chosen = list(converters.values())
-
-    def lookup(config: str) -> Callable[[str], str]:
-        for conv in chosen:
-            if config in conv.configs:
-                return conv.converter(config)
-        names = ", ".join(c.name for c in chosen) or "none installed"
-        raise OptionError(f"no script conversion engine supports {config!r} (engines: {names})")
-
-    return lookup
-
-
-class TextConverter:
-    """A chain of configs plus user dictionaries: `conv(text)` and `conv.convert_many(texts)`."""
-
-    def __init__(self, functions: Sequence[Callable[[str], str]], dictionary: Mapping[str, str] | None = None):
-        self.functions = tuple(functions)
-        self.dictionary = dict(dictionary or {})
-        for key, value in self.dictionary.items():
-            if "\n" in key or "\n" in value or not key:
-                raise OptionError(f"dictionary entries cannot be empty or span lines: {key!r}")
-        keys = sorted(self.dictionary, key=len, reverse=True)  # longest first: leftmost-longest match
-        self._pattern = re.compile("|".join(map(re.escape, keys))) if keys else None
-
-    @classmethod
-    def for_plan(cls, plan: Plan, lookup: Callable[[str], Callable[[str], str]],
-                 dictionary: Mapping[str, str] | None = None) -> "TextConverter":
-        if plan.noop:
-            return cls(())
-        return cls([lookup(c) for c in plan.configs], dictionary)
-
-    @property
-    def identity(self) -> bool:
-        return not self.functions
-
-    def _engine(self, text: str) -> str:
-        for fn in self.functions:
-            text = fn(text)
-        return text
-
-    def __call__(self, text: str) -> str:
-        if not self.functions or not text:
-            return text
-        if self._pattern is None:
-            return self._engine(text)
-        out: list[str] = []
-        pos = 0
-        for m in self._pattern.finditer(text):
-            if m.start() > pos:
-                out.append(self._engine(text[pos:m.start()]))
-            out.append(self.dictionary[m.group()])
-            pos = m.end()
-        if pos < len(text):
-            out.append(self._engine(text[pos:]))
-        return "".join(out)
-
-    def convert_many(self, texts: Sequence[str], *, batch: int = 1 << 20) -> list[str]:
-        """Convert many newline-free strings with few engine calls (they are joined by newlines,
-        which no conversion crosses or produces; checked, with a one-by-one fallback)."""
-        if not self.functions:
-            return list(texts)
-        out: list[str] = []
-        ends = list(accumulate(map(len, texts)))  # characters up to the end of each text
-        start = 0
-        while start < len(texts):
-            # up to and with the text that reaches `batch` characters
-            end = min(bisect_left(ends, (ends[start - 1] if start else 0) + batch, start) + 1, len(texts))
-            part = texts[start:end]
-            converted = self("\n".join(part)).split("\n")
-            if len(converted) != len(part):  # an engine that broke the line structure
-                converted = [self(t) for t in part]
-            out.extend(converted)
-            start = end
-        return out
 
 
 # --------------------------------------------------------------------------- documents
@@ -624,6 +471,10 @@ def _document_text(doc: Document, limit: int = 20000) -> str:
     return "\n".join(parts)
 
 
+def _converter(plan: Plan, lookup, dictionary: Mapping[str, str] | None) -> TextConverter:
+    return TextConverter([lookup(c) for c in plan.configs] if not plan.noop else (), dictionary)
+
+
 def plan_for(doc: Document, target: str, lookup) -> Plan:
     """`resolve` for a document: its language tag, or the script detected in its text."""
     lang = doc.metadata.language
@@ -640,13 +491,13 @@ def convert_document(doc: Document, target: str, lookup, dictionary: Mapping[str
         plan = plan_for(doc, target, lookup)
         meta = doc.metadata
         if not plan.noop:
-            conv = TextConverter.for_plan(plan, lookup, dictionary)
+            conv = _converter(plan, lookup, dictionary)
             meta = dataclasses.replace(meta, **_converted_metadata(meta, conv), language=plan.language)
         return collect(converted, meta)
     plan = plan_for(doc, target, lookup)
     if plan.noop:
         return doc
-    conv = TextConverter.for_plan(plan, lookup, dictionary)
+    conv = _converter(plan, lookup, dictionary)
     meta = dataclasses.replace(doc.metadata, **_converted_metadata(doc.metadata, conv), language=plan.language)
     return Document(meta, tuple(_convert_blocks(doc.blocks, conv)))
 
@@ -672,7 +523,7 @@ def bilingual_document(doc: Document, target: str, lookup, dictionary: Mapping[s
         pairs = [bilingual_document(a, target, lookup, dictionary, layout=layout, mark=mark) for a in arts]
         first = pairs[0].metadata.extra["bilingual"] if pairs else {}
         plan = plan_for(doc, target, lookup)
-        conv = TextConverter.for_plan(plan, lookup, dictionary)
+        conv = _converter(plan, lookup, dictionary)
         meta = _with_bilingual(doc.metadata, conv, layout, first.get("language", plan.language))
         return collect(pairs, meta)
     plan = plan_for(doc, target, lookup)
@@ -680,7 +531,7 @@ def bilingual_document(doc: Document, target: str, lookup, dictionary: Mapping[s
         raise OptionError(f"the document is already in {plan.language or plan.target}; a bilingual "
                           f"edition needs the other script", hint="for example --bilingual "
                           + ("hans" if script_of(plan.language or "") != "hans" else "hant"))
-    conv = TextConverter.for_plan(plan, lookup, dictionary)
+    conv = _converter(plan, lookup, dictionary)
     converted = _convert_blocks(doc.blocks, conv, mark=mark, id_suffix="-" + plan.language.lower())
     blocks = []
     for original, other in zip(doc.blocks, converted):
@@ -712,65 +563,11 @@ def is_bilingual(doc: Document) -> bool:
     return "bilingual" in doc.metadata.extra
 
 
-# ---------------------------------------------------------------------------- streams
-
-_SAFE = re.compile(r"[\s\u3000-\u303f\uff00-\uff65.,;:!?)\]}]")
-
-
-def _safe_cut(buf: str, window: int = 4096) -> int:
-    """Where to cut a long line: after the last blank or punctuation near the end (no phrase
-    runs across those), else at the end."""
-    start = max(0, len(buf) - window)
-    last = -1
-    for m in _SAFE.finditer(buf, start):
-        last = m.end()
-    return last if last > 0 else len(buf)
-
-
-def convert_stream(inp: BinaryIO, out: BinaryIO, convert: Callable[[str], str], *, encoding: str = "utf-8",
-                   chunk: int = 1 << 20, max_line: int = 1 << 22) -> int:
-    """Convert a byte stream to UTF-8 in bounded memory: about `chunk` characters at a time, cut
-    at line ends; lines longer than `max_line` are cut at a blank or punctuation. Line endings
-    are kept as they are. Returns the number of characters read."""
-    try:
-        decoder = codecs.getincrementaldecoder(encoding)("strict")
-    except LookupError:
-        raise OptionError(f"unknown encoding {encoding!r}") from None
-    carry = ""
-    total = 0
-    offset = 0
-    while True:
-        raw = inp.read(chunk)
-        try:
-            block = decoder.decode(raw, final=not raw)
-        except UnicodeDecodeError as exc:
-            raise InputError(f"not valid {encoding} near byte {offset + exc.start}",
-                             hint="give the input's encoding with --encoding") from None
-        offset += len(raw)
-        total += len(block)
-        buf = carry + block if carry else block
-        if not raw:
-            if buf:
-                out.write(convert(buf).encode("utf-8"))
-            return total
-        cut = buf.rfind("\n") + 1
-        if cut == 0:
-            if len(buf) < max_line:
-                carry = buf
-                continue
-            cut = _safe_cut(buf)
-        out.write(convert(buf[:cut]).encode("utf-8"))
-        carry = buf[cut:]
-
-
-def is_config(name: str) -> bool:
-    return name.removesuffix(".json") in CONFIGS
-
-
 __all__ = [
     "CONFIGS", "CONFIG_LANGUAGE", "FRIENDLY", "LAYOUTS", "Plan", "TextConverter", "bilingual_document",
-    "check_target", "convert_document", "convert_stream", "detect_script", "engine_lookup",
-    "load_dictionaries", "load_dictionary", "resolve", "script_of", "split_converted", "diff_spans",
+    "check_target", "convert_document", "convert_stream", "detect_script", "engine_lookup", "is_config",
+    "load_dictionaries", "load_dictionary", "resolve", "script_of", "split_converted", "split_paths",
+    "diff_spans",
 ]
 
 
@@ -836,9 +633,3 @@ def plan_editions(*, script: str | None = None, bilingual: str | None = None, la
             out.append(make(check_target(name), name, None))
     return out
 
-
-def atomic_stream(output: Path, fill: Callable[[BinaryIO], object]) -> None:
-    """Call `fill(fh)` on a temporary file beside `output`, then rename it into place."""
-    from .pipeline import write_atomic_stream  # the pipeline imports plugins that import this module
-
-    write_atomic_stream(output, fill)

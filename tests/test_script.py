@@ -391,6 +391,40 @@ def test_script_command_dictionary_and_errors(tmp_path):
     assert done.returncode == 1 and "missing.txt" in done.stderr.decode()
 
 
+ENGINE_PLUGIN = """
+from wenzhuan.api import ScriptConverter, hookimpl
+
+class Shout(ScriptConverter):
+    name = "shout"
+    configs = ("s2t",)
+
+    def converter(self, config):
+        return lambda s: s.replace("汉", "漢!")
+
+@hookimpl
+def register_script_converters(register):
+    register(Shout())
+"""
+
+
+def test_script_command_engines_come_from_plugins(tmp_path):
+    """`wenzhuan script` uses the built-in engine without loading the plugins, but a plugged-in
+    engine is still there with --engine, and a blocked built-in is not used."""
+    from .helpers import make_plugin_dist
+
+    site = make_plugin_dist(tmp_path / "site", "wz-shout", "wz_shout", ENGINE_PLUGIN)
+    env = {"PYTHONPATH": str(site)}
+    done = run_cli("script", "s2t", "--engine", "shout", input="汉语\n".encode(), env=env, plugins=True)
+    assert (done.returncode, done.stdout.decode()) == (0, "漢!语\n"), done.stderr.decode()
+    done = run_cli("script", "s2t", input="汉语\n".encode(), env=env, plugins=True)
+    assert done.stdout.decode() == "漢語\n"
+    done = run_cli("script", "s2t", input="汉语\n".encode(), plugins=True,
+                   env={**env, "WENZHUAN_BLOCK_PLUGINS": "wenzhuan.plugins.opencc"})
+    assert (done.returncode, done.stdout.decode()) == (0, "漢!语\n"), done.stderr.decode()
+    done = run_cli("script", "t2s", input="漢語\n".encode(), env={"WENZHUAN_BLOCK_PLUGINS": "wenzhuan.plugins.opencc"})
+    assert done.returncode == 1 and "no script conversion engine supports 't2s'" in done.stderr.decode()
+
+
 def test_convert_stream_in_small_chunks_matches_whole_conversion(lookup):
     text = "".join(f"第{i}行：这个软件的头发干了，两进一出。\n" for i in range(300)) + "没有换行的末尾"
     conv = TextConverter([lookup("s2twp")])
