@@ -363,7 +363,7 @@ class _Rebuilder:
 
 
 def _split_groups(groups: list[list[str]], originals: Sequence[str], joined: Sequence[str],
-                  conv: "TextConverter") -> list[str]:
+                  conv: TextConverter) -> list[str]:
     """Every run converted, in order, from each group's conversion as one string (`joined`, of
     `originals`, the groups' joined runs), so phrases keep their context across the runs.
 
