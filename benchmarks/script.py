@@ -7,13 +7,19 @@ when present, OpenCC's test texts in ../shared), its Traditional version for t2s
 for s2t, s2twp and t2s (MB of UTF-8 input per CPU second, best of --repeat):
 
 - `binding`: `opencc.OpenCC(config).convert(text)` on the whole text, in process;
-- `script (in-process)`: `wenzhuan.script.convert_stream`, the loop behind `wenzhuan script`
+- `script in-process`: `wenzhuan.script.convert_stream`, the loop behind `wenzhuan script`
   (1 MB chunks cut at line ends, decode, convert, encode);
-- `document`: the `script` transform on a document of one paragraph per line, already read (the
-  conversion, not reading or writing); `document, formatted`: the same with bold or a link inside
-  half the paragraphs, whose phrases are converted across the boundaries;
-- `wenzhuan script` (CLI): the command in a subprocess on a file, against a subprocess that reads
-  the file, calls the binding and writes the result; both include Python's start-up.
+- `document`: `wenzhuan.script.convert_document` (what the `script` transform runs) on a
+  document of one paragraph per line, already read: the conversion, not reading or writing;
+  `document, formatted`: the same with bold or a link inside half the paragraphs, whose phrases
+  are converted across the boundaries;
+- `binding as a command`: a Python process that imports opencc, reads the file, converts it and
+  writes the result to a file; `wenzhuan script`: `wenzhuan script CONFIG FILE` with its output
+  going to a file, the same work (the footnote gives `-o FILE`, which also syncs the file to
+  disk before renaming it into place); both include Python's start-up and the loading of the
+  config's dictionaries, and run with their bytecode cached, as installed programs do;
+- `wenzhuan script less start-up`: the same less the command's run on empty input (start-up
+  and dictionaries), against the binding in process.
 """
 
 from __future__ import annotations
@@ -109,12 +115,12 @@ def main() -> None:
     hant = opencc.OpenCC("s2t").convert(hans)
     print(f"input: {len(hans.encode()) / 1048576:.2f} MB Simplified, {hans.count(chr(10))} lines; "
           f"best of {args.repeat}; OpenCC {getattr(opencc, '__version__', '?')}, Python {sys.version.split()[0]}")
-    env = dict(os.environ, WENZHUAN_LOAD_PLUGINS="")
     wenzhuan = [sys.executable, "-m", "wenzhuan"]
-    rows = []
-    t_start = best(lambda: subprocess.run(wenzhuan + ["script", "s2t"], input=b"", check=True, env=env,
-                                          capture_output=True), args.repeat)
+    rows, synced, starts = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
+        # commands run as installed programs do: with their bytecode cached, not compiled each time
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env.update(WENZHUAN_LOAD_PLUGINS="", PYTHONPYCACHEPREFIX=str(Path(tmp) / "pycache"))
         for config, text in (("s2t", hans), ("s2twp", hans), ("t2s", hant)):
             data = text.encode("utf-8")
             mb = len(data) / 1048576
@@ -135,13 +141,22 @@ def main() -> None:
             src = Path(tmp) / f"{config}.txt"
             src.write_bytes(data)
             dst = Path(tmp) / f"{config}.out"
-            cli = wenzhuan + ["script", config, str(src), "-o", str(dst), "--force"]
-            t_cli = best(lambda: subprocess.run(cli, check=True, env=env), args.repeat)
+
+            def command(argv, **kw):
+                with open(dst, "wb") as fh:
+                    subprocess.run(argv, check=True, env=env, stdout=fh, **kw)
+
+            t_start = best(lambda: command(wenzhuan + ["script", config], stdin=subprocess.DEVNULL), args.repeat)
+            t_cli = best(lambda: command(wenzhuan + ["script", config, str(src)]), args.repeat)
+            assert dst.read_bytes() == expected
+            cli_o = wenzhuan + ["script", config, str(src), "-o", str(dst), "--force"]
+            synced.append(mb / best(lambda: subprocess.run(cli_o, check=True, env=env), args.repeat))
             assert dst.read_bytes() == expected
             bare = [sys.executable, "-c", "import opencc,sys; d=open(sys.argv[1],encoding='utf-8').read(); "
                     "open(sys.argv[2],'w',encoding='utf-8',newline='').write(opencc.OpenCC(sys.argv[3]).convert(d))",
                     str(src), str(dst), config]
-            t_bare = best(lambda: subprocess.run(bare, check=True), args.repeat)
+            t_bare = best(lambda: subprocess.run(bare, check=True, env=env), args.repeat)
+            starts.append(f"{config} {t_start * 1000:.0f} ms")
             rows.append((config, mb / t_direct, mb / t_stream, mb / t_doc, mb / t_fdoc, mb / t_bare, mb / t_cli,
                          mb / max(t_cli - t_start, 1e-9)))
 
@@ -153,7 +168,8 @@ def main() -> None:
         print(f"| {config} | {d:.1f} | {s:.1f} ({s / d:.0%}) | {doc:.1f} ({doc / d:.0%}) | {fdoc:.1f} ({fdoc / d:.0%}) "
               f"| {bare:.1f} | {cli:.1f} ({cli / bare:.0%}) | {net:.1f} ({net / d:.0%}) |")
     print(f"(MB/s of UTF-8 input, CPU time; percentages against the binding in the same setting; "
-          f"`wenzhuan script` start-up on empty input: {t_start * 1000:.0f} ms CPU)")
+          f"`wenzhuan script` on empty input (start-up and dictionaries): {', '.join(starts)} CPU; "
+          f"with -o FILE: {', '.join(f'{r[0]} {v:.1f} ({v / r[5]:.0%})' for r, v in zip(rows, synced))})")
 
 
 if __name__ == "__main__":

@@ -34,9 +34,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
-from .errors import OptionError, OutputError, WenzhuanError
+from .atomic import check_output, write_atomic
+from .errors import DEFAULT_MAX_INPUT, OptionError, OutputError, WenzhuanError
 from .manager import default_host
-from .pipeline import DEFAULT_MAX_INPUT, Source, apply_transforms, check_output, load, render, write_atomic
+from .pipeline import Source, apply_transforms, load, render
 from .registry import Catalog, Writer, resolve_options
 
 if TYPE_CHECKING:

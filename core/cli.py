@@ -6,27 +6,22 @@ to do)`, exit status 1; usage errors exit 2; a traceback only with `--debug`.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import batch
-from .errors import FormatError, InputError, OptionError, OutputError, WenzhuanError
-from .manager import default_host
-from .model import Metadata, to_dict
-from .pipeline import DEFAULT_MAX_INPUT, Source, apply_transforms, check_output, load, render, write_atomic
-from .registry import Option, Writer
-from .report import ChangeReport
-from .script import (
-    CONFIGS, TextConverter, atomic_stream, convert_stream, engine_lookup, is_config, load_dictionaries,
-    plan_editions,
-)
-from .walk import collect
+from .errors import DEFAULT_MAX_INPUT, FormatError, InputError, OptionError, WenzhuanError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .pipeline import Source
+    from .registry import Option, Writer
+
+# The rest of wenzhuan is imported where a command needs it: importing the pipeline and every
+# plugin takes longer than `wenzhuan script` takes to convert megabytes.
 
 EXAMPLES = """
 \b
@@ -143,6 +138,8 @@ def _split_writer_flags(args: list[str], writers: list[Writer]) -> tuple[list[st
 
 
 def _pick_writers(formats: tuple[str, ...], output: str | None) -> list[Writer]:
+    from .manager import default_host
+
     catalog = default_host().catalog
     if formats:
         return [catalog.writer(f) for f in formats]
@@ -215,6 +212,10 @@ def convert(ctx: click.Context, inputs, formats, output, from_format, encoding, 
     -o is a folder when it ends with /, is an existing folder, when several
     -t formats are given, or when an input is a folder and -o has no extension.
     """
+    from . import batch
+    from .manager import default_host
+    from .script import plan_editions
+
     writers = _pick_writers(formats, output)
     inputs, flags = _split_writer_flags(list(inputs) + list(ctx.args), writers)
     if not inputs:
@@ -300,6 +301,12 @@ class _StdoutGuard:
 
 def _convert_to(inputs, output, writer, stdout, *, encoding, from_format, skip_passes, max_size, title,
                 plans, transforms, transform_opts, writer_opts, force, quiet) -> None:
+    from .manager import default_host
+    from .model import Metadata
+    from .atomic import check_output, write_atomic
+    from .pipeline import apply_transforms, load, render
+    from .report import ChangeReport
+    from .walk import collect
 
     report = ChangeReport()
     docs = []
@@ -355,10 +362,11 @@ def script_command(config, file, output, dicts, encoding, engine, force) -> None
     """Convert raw text between Chinese scripts, like the `opencc` command: FILE (or stdin) to
     stdout (or -o), UTF-8, line by line in bounded memory, nothing normalized. CONFIG is one of
     s2t t2s s2tw tw2s s2twp tw2sp s2hk hk2s s2hkp hk2sp t2tw tw2t t2hk hk2t t2jp jp2t."""
+    from .script_text import CONFIGS, TextConverter, convert_stream, is_config, load_dictionaries, stream_engine
+
     if not is_config(config):
         raise OptionError(f"unknown OpenCC config {config!r}; known: {' '.join(CONFIGS)}")
-    converter = TextConverter([engine_lookup(default_host().catalog, engine)(config.removesuffix(".json"))],
-                              load_dictionaries(dicts))
+    converter = TextConverter([stream_engine(engine)(config.removesuffix(".json"))], load_dictionaries(dicts))
     try:
         inp = open(file, "rb") if file and file != "-" else sys.stdin.buffer
     except OSError as exc:
@@ -366,8 +374,10 @@ def script_command(config, file, output, dicts, encoding, engine, force) -> None
     try:
         if output and output != "-":
             target = Path(output)
+            from .atomic import check_output, write_atomic_stream
+
             check_output(target, [Path(file)] if file and file != "-" else [], force=force)
-            atomic_stream(target, lambda fh: convert_stream(inp, fh, converter, encoding=encoding))
+            write_atomic_stream(target, lambda fh: convert_stream(inp, fh, converter, encoding=encoding))
         else:
             try:
                 convert_stream(inp, sys.stdout.buffer, converter, encoding=encoding)
@@ -382,6 +392,8 @@ def script_command(config, file, output, dicts, encoding, engine, force) -> None
 
 
 def _read_input(name: str, max_size: int) -> Source:
+    from .pipeline import Source
+
     if name == "-":
         return Source.from_stream(sys.stdin.buffer, "<stdin>", max_size=max_size)
     return Source.from_path(name, max_size=max_size)
@@ -397,6 +409,11 @@ def _read_input(name: str, max_size: int) -> Source:
 @click.option("--strict", is_flag=True, help="Fail when a span could not be repaired.")
 def inspect(input, from_format, encoding, skip_passes, changes, as_json, strict) -> None:
     """Print INPUT's document model as JSON, or with --changes what the normalizer did."""
+    import json
+
+    from .model import to_dict
+    from .pipeline import load
+
     loaded = load(_read_input(input, DEFAULT_MAX_INPUT), encoding=encoding, from_format=from_format,
                   skip_passes=skip_passes)
     if changes:
@@ -416,6 +433,8 @@ def inspect(input, from_format, encoding, skip_passes, changes, as_json, strict)
 @click.argument("format", required=False)
 def formats(format: str | None) -> None:
     """List output formats and the plugin providing each; with FORMAT, show its options."""
+    from .manager import default_host
+
     host = default_host()
     catalog = host.catalog
     if format:
@@ -462,6 +481,8 @@ def _echo_problems(problems) -> None:
 def transforms(name: str | None) -> None:
     """List transforms (applied with --transform NAME) and the plugin providing each; with
     NAME, show its options (given with -T NAME.KEY=VALUE)."""
+    from .manager import default_host
+
     catalog = default_host().catalog
     if name:
         transform = catalog.transform(name)
@@ -480,6 +501,10 @@ def transforms(name: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="As JSON.")
 def plugins(as_json: bool) -> None:
     """List installed plugins, their distributions, versions and the hooks they implement."""
+    import json
+
+    from .manager import default_host
+
     host = default_host()
     rows = host.plugins()
     problems = host.catalog.problems

@@ -39,6 +39,10 @@ class InputTooLargeError(InputError):
     """The input is larger than the configured limit."""
 
 
+#: the limit when none is given (`--max-input-size`), in bytes
+DEFAULT_MAX_INPUT = 100 * 1024 * 1024
+
+
 class FormatError(WenzhuanError):
     """An unknown input or output format name."""
 

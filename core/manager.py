@@ -13,18 +13,15 @@ is recorded as a `Problem` with its name and distribution; every other plugin ke
 from __future__ import annotations
 
 import importlib
-import os
 from importlib import metadata
 from typing import Iterable
 
 import pluggy
 
-from . import hookspecs
+from . import hookspecs, plugin_env
 from .registry import REGISTRIES, Catalog, Problem, Provider
 
 ENTRY_POINT_GROUP = "wenzhuan"
-ENV_LOAD = "WENZHUAN_LOAD_PLUGINS"
-ENV_BLOCK = "WENZHUAN_BLOCK_PLUGINS"
 
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "wenzhuan.plugins.readers.text",
@@ -45,12 +42,6 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "wenzhuan.plugins.script",
     "wenzhuan.plugins.epub",
 )
-
-
-def _names(value: str | None) -> set[str] | None:
-    if value is None:
-        return None
-    return {n.strip() for n in value.split(",") if n.strip()}
 
 
 class PluginHost:
@@ -159,9 +150,8 @@ def default_host() -> PluginHost:
     """The process-wide host, loaded lazily and once, honouring the environment variables."""
     global _default
     if _default is None:
-        load = _names(os.environ.get(ENV_LOAD))
-        _default = PluginHost(entry_points=load != set(), load=load,
-                              block=_names(os.environ.get(ENV_BLOCK)))
+        load = plugin_env.to_load()
+        _default = PluginHost(entry_points=load != set(), load=load, block=plugin_env.blocked())
     return _default
 
 

@@ -11,22 +11,19 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from .decode import decode
-from .errors import FormatError, InputError, InputTooLargeError, OutputError, PluginError, WenzhuanError
+from .errors import DEFAULT_MAX_INPUT, FormatError, InputError, InputTooLargeError, PluginError, WenzhuanError
 from .manager import PluginHost, default_host
 from .model import Document
 from .registry import Catalog, PassContext, ReadContext, Reader, TransformContext, WriteContext, Writer, resolve_options
 from .report import ChangeReport
 from .sanitize import clean_document, clean_text, has_text
 from .sniff import refuse_binary
-
-DEFAULT_MAX_INPUT = 100 * 1024 * 1024
 
 
 @dataclass
@@ -222,165 +219,3 @@ def _guarded(fn, kind: str, name: str, catalog: Catalog | None, *args):
         raise PluginError(f"{kind} {name!r} failed: {type(exc).__name__}: {exc}",
                           plugin=provider.plugin if provider else name,
                           distribution=provider.distribution if provider else None) from exc
-
-
-def check_output(output: Path, inputs: Sequence[Path], *, force: bool) -> None:
-    """Refuse to write over an input, into a directory, or over an existing file without --force."""
-    shown = str(output)
-    for src in inputs:
-        try:
-            if output.exists() and os.path.samefile(output, src):
-                raise OutputError("is also an input; refusing to overwrite it", path=shown,
-                                  hint="choose another output name with -o")
-        except OSError:
-            pass
-    if output.is_dir():
-        raise OutputError("is a directory", path=shown, hint="give a file name with -o")
-    if (output.exists() or output.is_symlink()) and not force:
-        raise OutputError("already exists", path=shown, hint="use --force to overwrite it")
-    if not output.parent.exists():
-        raise OutputError(f"folder {str(output.parent)!r} does not exist", path=shown)
-
-
-def write_atomic(output: Path, data: bytes, *, sync: bool = True, tidy: bool = True) -> None:
-    """Write to a temporary file beside `output`, then rename it into place: complete or absent.
-
-    On Linux the data goes into an unnamed file first (`O_TMPFILE`), which gets a name (a
-    `.NAME.*.part` beside the output) only once it is complete, just before the rename: a process
-    killed while writing leaves nothing behind. Elsewhere a named temporary file is used from
-    the start: a kill can leave that `.part` (named with the writing process's id), and the next
-    successful write of the same output removes it once that process is gone, as the batch runner does.
-    The output gets the usual permissions (0666 less the umask, or the folder's default ACL).
-
-    `sync=False` skips the fsync before the rename: the output is still complete or absent for
-    every other process (a kill cannot cut it short), only not yet durable across a power cut
-    (the batch runner uses it: its journal notices such outputs and converts them again).
-    `tidy=False` leaves other processes' temporary files alone (the batch runner removes them
-    all before it starts, rather than listing the folder once per output)."""
-    write_atomic_stream(output, lambda fh: fh.write(data), sync=sync, tidy=tidy)
-
-
-def write_atomic_stream(output: Path, fill: Callable[[BinaryIO], object], *, sync: bool = True,
-                        tidy: bool = True) -> None:
-    """`write_atomic` for output made piece by piece: `fill(fh)` writes it (`wenzhuan script`)."""
-    tmp = None
-    try:
-        try:
-            tmp = _write_unnamed(output, fill, sync)
-            if tmp is None:
-                tmp = _write_named(output, fill, sync)
-        except OSError as exc:
-            raise OutputError(f"cannot write it: {exc.strerror or exc}", path=str(output)) from None
-        if output.is_symlink():
-            output.unlink()  # replace the link itself, never write through it to elsewhere
-        os.replace(tmp, output)
-        tmp = None
-        if tidy:
-            _remove_orphans(output)
-    except BaseException as exc:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-        if isinstance(exc, OSError):
-            raise OutputError(f"cannot write it: {exc.strerror or exc}", path=str(output)) from None
-        raise
-
-
-def _fill(fh, fill: Callable[[BinaryIO], object], sync: bool) -> None:
-    fill(fh)
-    fh.flush()
-    if sync:
-        os.fsync(fh.fileno())
-
-
-# Temporary files are created with the usual permissions (0666 less the umask, or the folder's
-# default ACL), as the output itself would be: it is renamed into place as it is.
-_CREATE_MODE = 0o666
-
-
-def _write_named(output: Path, fill: Callable[[BinaryIO], object], sync: bool) -> str:
-    directory = output.parent
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
-    for _ in range(100):
-        tmp = str(directory / f".{output.name}.{os.getpid()}-{os.urandom(6).hex()}.part")
-        try:
-            fd = os.open(tmp, flags, _CREATE_MODE)
-            break
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            raise OutputError(f"cannot write in {str(directory)!r}: {exc.strerror or exc}",
-                              path=str(output)) from None
-    else:
-        raise OutputError(f"cannot write in {str(directory)!r}: no free temporary file name", path=str(output))
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            _fill(fh, fill, sync)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return tmp
-
-
-_NO_TMPFILE: set[int] = set()  # devices where O_TMPFILE files cannot be linked (overlayfs, ...)
-
-
-def _write_unnamed(output: Path, fill: Callable[[BinaryIO], object], sync: bool) -> str | None:
-    """Write `data` to an unnamed file (Linux `O_TMPFILE`) beside `output` and give it a
-    temporary name once complete; None where that is not possible (then `_write_named`)."""
-    flag = getattr(os, "O_TMPFILE", None)
-    if flag is None or not os.path.isdir("/proc/self/fd"):
-        return None
-    try:
-        dev = os.stat(output.parent).st_dev
-        if dev in _NO_TMPFILE:
-            return None
-        fd = os.open(output.parent, flag | os.O_RDWR | getattr(os, "O_CLOEXEC", 0), _CREATE_MODE)
-    except OSError:  # not supported here (or not a folder: _write_named says why)
-        return None
-    with os.fdopen(fd, "w+b") as fh:
-        _fill(fh, fill, sync)
-        for _ in range(100):
-            name = str(output.parent / f".{output.name}.{os.getpid()}-{os.urandom(6).hex()}.part")
-            try:
-                os.link(f"/proc/self/fd/{fd}", name, follow_symlinks=True)
-                return name
-            except FileExistsError:
-                continue
-            except OSError:  # the file system cannot link it (EXDEV on overlayfs, ...)
-                _NO_TMPFILE.add(dev)
-                break
-        # `fill` may have consumed its source (a stream): copy what it wrote, never call it again
-        fh.seek(0)
-        return _write_named(output, lambda out: shutil.copyfileobj(fh, out), sync)
-
-
-def _remove_orphans(output: Path) -> None:
-    """Delete `.NAME.PID-*.part` files beside `output` whose process is gone (killed while
-    writing where unnamed temporary files are not available)."""
-    prefix = f".{output.name}."
-    try:
-        entries = [e for e in os.listdir(output.parent) if e.startswith(prefix) and e.endswith(".part")]
-    except OSError:
-        return
-    for entry in entries:
-        pid = entry[len(prefix):].split("-", 1)[0]
-        if not pid.isdigit() or int(pid) == os.getpid():
-            continue
-        try:
-            os.kill(int(pid), 0)
-            continue  # still running: its file may be in the making
-        except ProcessLookupError:
-            pass
-        except OSError:
-            continue
-        try:
-            os.unlink(output.parent / entry)
-        except OSError:
-            pass
-

@@ -10,11 +10,12 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, ClassVar, Generic, Iterable, Mapping, TypeVar
+from typing import Any, BinaryIO, ClassVar, Generic, Iterable, Mapping, TypeVar
 
 from .errors import FormatError, OptionError, PluginError
 from .model import Document
 from .report import Change, ChangeReport, StepReporter
+from .script_text import ScriptConverter  # defined there so that `wenzhuan script` need not import this
 
 _TRUE = {"1", "true", "yes", "on", "y"}
 _FALSE = {"0", "false", "no", "off", "n"}
@@ -202,17 +203,6 @@ class Transform:
     options: ClassVar[tuple[Option, ...]] = ()
 
     def apply(self, doc: Document, ctx: TransformContext) -> Document:
-        raise NotImplementedError
-
-
-class ScriptConverter:
-    """Base class of Chinese script conversion engines (OpenCC configs)."""
-
-    name: ClassVar[str] = ""
-    configs: ClassVar[tuple[str, ...]] = ()
-    description: ClassVar[str] = ""
-
-    def converter(self, config: str) -> Callable[[str], str]:
         raise NotImplementedError
 
 

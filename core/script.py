@@ -1,39 +1,38 @@
-"""Chinese script conversion: targets, user dictionaries, documents, bilingual editions, streams.
+"""Chinese script conversion of documents: targets, documents, bilingual editions, editions.
+
+The text level (configs, engines, user dictionaries, `TextConverter`, `convert_stream`) is in
+`wenzhuan.script_text`, and importable from here too.
 
 - `resolve(target, source_language)` turns a TARGET (an OpenCC config such as `s2twp`, or a
   friendly name `hans`, `hant`, `tw`, `tw-phrases`, `hk`; `auto` = the other script) and the
   document's language into a `Plan`: the configs to run (none when the document is already in
   the target script) and the language tag that follows.
-- `TextConverter` runs a plan's configs through the registered engine, with user dictionaries
-  (`load_dictionary`) applied first: their phrases are matched longest first and protected from
-  the engine. `convert_many` converts many strings in one engine call (joined by newlines,
-  which no OpenCC conversion crosses).
 - `convert_document` / `bilingual_document` convert a document per block: the Text runs of a
   block (across emphasis, links and spans; not code) are converted as one string, so phrases
   keep their context across inline boundaries, and the result is split back onto the runs.
-- `convert_stream` converts raw text in bounded memory, line-preserving.
 """
 
 from __future__ import annotations
 
-import codecs
+import contextlib
 import dataclasses
 import difflib
+import gc
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Callable, Iterator, Mapping, Sequence
 
-from .errors import InputError, OptionError
+from .errors import OptionError
 from .model import (
     Attr, BlockQuote, BulletList, Div, Document, Emph, Heading, Link, Metadata, OrderedList, Para,
-    Span, Strong, Text,
+    Span, Strong, Text, new_plain_para, new_text, with_fields,
+)
+from .script_text import (
+    CONFIGS, TextConverter, convert_stream, engine_lookup, is_config, load_dictionaries, load_dictionary,
+    split_paths,
 )
 from .walk import chapters, collect
-
-CONFIGS = ("s2t", "t2s", "s2tw", "tw2s", "s2twp", "tw2sp", "s2hk", "hk2s", "s2hkp", "hk2sp",
-           "t2tw", "tw2t", "t2hk", "hk2t", "t2jp", "jp2t")
 
 #: the language tag each config produces
 CONFIG_LANGUAGE = {
@@ -151,155 +150,6 @@ def resolve(target: str, source_language: str = "", *, text: str = "",
                 FRIENDLY_LANGUAGE[name], source_language)
 
 
-# ---------------------------------------------------------------------- dictionaries
-
-
-def load_dictionary(path: str | os.PathLike) -> dict[str, str]:
-    """Read a user dictionary: one `source<TAB>target` phrase a line, UTF-8; blank lines and
-    lines starting with `#` are skipped. Malformed lines are errors naming the file and line."""
-    shown = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such dictionary file", path=shown) from None
-    except OSError as exc:
-        raise InputError(f"cannot read the dictionary: {exc.strerror or exc}", path=shown) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(f"line {line}: not UTF-8", path=shown,
-                         hint="save the dictionary as UTF-8") from None
-    out: dict[str, str] = {}
-    first_line: dict[str, int] = {}
-    for number, line in enumerate(text.split("\n"), start=1):
-        line = line.rstrip("\r")
-        if not line.strip() or line.startswith("#"):
-            continue
-        fields = line.split("\t")
-        if len(fields) != 2:
-            what = "no tab" if len(fields) == 1 else f"{len(fields) - 1} tabs"
-            raise InputError(f"line {number}: expected source<TAB>target, found {what}: {line!r}",
-                             path=shown)
-        source, target = fields
-        if not source.strip() or not target.strip():
-            raise InputError(f"line {number}: {'source' if not source.strip() else 'target'} is empty",
-                             path=shown)
-        if source in out and out[source] != target:
-            raise InputError(f"line {number}: {source!r} is already mapped to {out[source]!r} "
-                             f"on line {first_line[source]}", path=shown)
-        out[source] = target
-        first_line.setdefault(source, number)
-    return out
-
-
-def load_dictionaries(paths: Iterable[str | os.PathLike]) -> dict[str, str]:
-    """Several dictionaries merged; a later file's entry wins over an earlier one's."""
-    merged: dict[str, str] = {}
-    for path in paths:
-        merged.update(load_dictionary(path))
-    return merged
-
-
-def split_paths(value: str | Sequence[str] | None) -> list[str]:
-    """A transform's `dict` option: paths separated by os.pathsep (or a sequence of paths)."""
-    if not value:
-        return []
-    if isinstance(value, str):
-        return [p for p in value.split(os.pathsep) if p]
-    return [str(p) for p in value]
-
-
-# ---------------------------------------------------------------------------- engine
-
-
-def engine_lookup(catalog, engine: str = "") -> Callable[[str], Callable[[str], str]]:
-    """`config -> str -> str` from the registered script converters: the named engine, or the
-    first one registered that supports the config."""
-    converters = catalog.script_converters
-    if engine:
-        if engine not in converters:
-            known = ", ".join(converters) or "none installed"
-            raise OptionError(f"unknown script conversion engine {engine!r}; known: {known}")
-        chosen = [converters[engine]]
-    else:
-        chosen = list(converters.values())
-
-    def lookup(config: str) -> Callable[[str], str]:
-        for conv in chosen:
-            if config in conv.configs:
-                return conv.converter(config)
-        names = ", ".join(c.name for c in chosen) or "none installed"
-        raise OptionError(f"no script conversion engine supports {config!r} (engines: {names})")
-
-    return lookup
-
-
-class TextConverter:
-    """A chain of configs plus user dictionaries: `conv(text)` and `conv.convert_many(texts)`."""
-
-    def __init__(self, functions: Sequence[Callable[[str], str]], dictionary: Mapping[str, str] | None = None):
-        self.functions = tuple(functions)
-        self.dictionary = dict(dictionary or {})
-        for key, value in self.dictionary.items():
-            if "\n" in key or "\n" in value or not key:
-                raise OptionError(f"dictionary entries cannot be empty or span lines: {key!r}")
-        keys = sorted(self.dictionary, key=len, reverse=True)  # longest first: leftmost-longest match
-        self._pattern = re.compile("|".join(map(re.escape, keys))) if keys else None
-
-    @classmethod
-    def for_plan(cls, plan: Plan, lookup: Callable[[str], Callable[[str], str]],
-                 dictionary: Mapping[str, str] | None = None) -> "TextConverter":
-        if plan.noop:
-            return cls(())
-        return cls([lookup(c) for c in plan.configs], dictionary)
-
-    @property
-    def identity(self) -> bool:
-        return not self.functions
-
-    def _engine(self, text: str) -> str:
-        for fn in self.functions:
-            text = fn(text)
-        return text
-
-    def __call__(self, text: str) -> str:
-        if not self.functions or not text:
-            return text
-        if self._pattern is None:
-            return self._engine(text)
-        out: list[str] = []
-        pos = 0
-        for m in self._pattern.finditer(text):
-            if m.start() > pos:
-                out.append(self._engine(text[pos:m.start()]))
-            out.append(self.dictionary[m.group()])
-            pos = m.end()
-        if pos < len(text):
-            out.append(self._engine(text[pos:]))
-        return "".join(out)
-
-    def convert_many(self, texts: Sequence[str], *, batch: int = 1 << 20) -> list[str]:
-        """Convert many newline-free strings with few engine calls (they are joined by newlines,
-        which no conversion crosses or produces; checked, with a one-by-one fallback)."""
-        if not self.functions:
-            return list(texts)
-        out: list[str] = []
-        start = 0
-        while start < len(texts):
-            end, size = start, 0
-            while end < len(texts) and (size < batch or end == start):
-                size += len(texts[end]) + 1
-                end += 1
-            part = texts[start:end]
-            converted = self("\n".join(part)).split("\n")
-            if len(converted) != len(part):  # an engine that broke the line structure
-                converted = [self(t) for t in part]
-            out.extend(converted)
-            start = end
-        return out
-
-
 # --------------------------------------------------------------------------- documents
 
 
@@ -337,13 +187,15 @@ class _Collector:
 
     def inlines(self, content) -> None:
         for n in content:
-            if isinstance(n, Text):
+            kind = type(n)
+            if kind is Text:
                 if self._current is None:
-                    self._current = []
-                self._current.append(n.text)
-            elif isinstance(n, (Emph, Strong, Span)):
+                    self._current = [n.text]
+                else:
+                    self._current.append(n.text)
+            elif kind is Emph or kind is Strong or kind is Span:
                 self.inlines(n.content)
-            elif isinstance(n, Link):
+            elif kind is Link:
                 self.inlines(n.content)
                 if n.title:
                     self.titles.append(n.title)
@@ -441,10 +293,10 @@ def diff_spans(original: str, converted: str) -> list[tuple[str, bool]]:
 
 
 class _Rebuilder:
-    """Rebuilds blocks in the collector's order, taking converted runs and titles as it goes."""
+    """Rebuilds blocks in the collector's order, taking converted runs and titles as it goes.
+    A node whose text did not change is kept as it is (the same object)."""
 
-    def __init__(self, runs: Iterator[tuple[str, str]], titles: Iterator[str], *, mark: bool = False,
-                 id_suffix: str = ""):
+    def __init__(self, runs: Iterator[str], titles: Iterator[str], *, mark: bool = False, id_suffix: str = ""):
         self.runs = runs
         self.titles = titles
         self.mark = mark
@@ -456,68 +308,84 @@ class _Rebuilder:
         return attr
 
     def block(self, b):
-        if type(b) is Para:
-            content = b.content
-            if len(content) == 1 and type(content[0]) is Text and not self.mark:  # the common case
-                original, converted = next(self.runs)
-                if converted == original and not (self.id_suffix and b.attr.id):
-                    return b
-                return Para((Text(converted),), self.attr(b.attr))
-            return Para(self.inlines(content), self.attr(b.attr))
-        if type(b) is Heading:
-            return Heading(b.level, self.inlines(b.content), self.attr(b.attr))
-        if isinstance(b, (BlockQuote, Div)):
-            return dataclasses.replace(b, blocks=tuple(self.block(x) for x in b.blocks), attr=self.attr(b.attr))
-        if isinstance(b, (BulletList, OrderedList)):
+        kind = type(b)
+        if kind is Para or kind is Heading:
+            content = self.inlines(b.content)
+            attr = self.attr(b.attr)
+            return b if content is b.content and attr is b.attr else with_fields(b, content=content, attr=attr)
+        if kind is BlockQuote or kind is Div:
+            blocks = tuple(self.block(x) for x in b.blocks)
+            attr = self.attr(b.attr)
+            if attr is b.attr and all(x is y for x, y in zip(blocks, b.blocks)):
+                return b
+            return with_fields(b, blocks=blocks, attr=attr)
+        if kind is BulletList or kind is OrderedList:
             items = tuple(tuple(self.block(x) for x in item) for item in b.items)
             return dataclasses.replace(b, items=items, attr=self.attr(b.attr))
         if hasattr(b, "attr") and b.attr.id and self.id_suffix:
             return dataclasses.replace(b, attr=self.attr(b.attr))
         return b
 
-    def inlines(self, content) -> tuple:
+    def inlines(self, content: tuple) -> tuple:
+        """`content` rebuilt; the same tuple when nothing in it changed."""
+        runs, mark = self.runs, self.mark
         out: list = []
+        changed = False
         for n in content:
-            if type(n) is Text:
-                original, converted = next(self.runs)
-                if not self.mark:
-                    out.append(n if converted == original else Text(converted))
-                else:
-                    for piece, differs in diff_spans(original, converted):
+            kind = type(n)
+            if kind is Text:
+                converted = next(runs)
+                if mark:
+                    changed = True
+                    for piece, differs in diff_spans(n.text, converted):
                         out.append(Span((Text(piece),), Attr(classes=(DIFF_CLASS,))) if differs else Text(piece))
-            elif isinstance(n, (Emph, Strong)):
-                out.append(type(n)(self.inlines(n.content)))
-            elif isinstance(n, Span):
-                out.append(dataclasses.replace(n, content=self.inlines(n.content), attr=self.attr(n.attr)))
-            elif isinstance(n, Link):
-                content2 = self.inlines(n.content)
-                title = next(self.titles) if n.title else n.title
-                out.append(dataclasses.replace(n, content=content2, title=title, attr=self.attr(n.attr)))
-            else:
-                out.append(n)
-        return tuple(out)
+                    continue
+                if converted != n.text:
+                    n = new_text(converted)
+                    changed = True
+            elif kind is Emph or kind is Strong:
+                inner = self.inlines(n.content)
+                if inner is not n.content:
+                    n = with_fields(n, content=inner)
+                    changed = True
+            elif kind is Span or kind is Link:
+                inner = self.inlines(n.content)
+                attr = self.attr(n.attr)
+                title = next(self.titles) if kind is Link and n.title else None
+                if title is not None and title != n.title:
+                    n = with_fields(n, content=inner, attr=attr, title=title)
+                    changed = True
+                elif inner is not n.content or attr is not n.attr:
+                    n = with_fields(n, content=inner, attr=attr)
+                    changed = True
+            out.append(n)
+        return tuple(out) if changed else content
 
 
-def _convert_groups(groups: list[list[str]], conv: TextConverter) -> list[tuple[str, str]]:
-    """Every run as (original, converted), in order; each group converted as one string."""
-    joined = conv.convert_many(["".join(g) for g in groups])
-    multi = [i for i, g in enumerate(groups) if len(g) > 1]
-    # runs converted one by one agree with the joined conversion almost always: then they
-    # are exact; otherwise the joined conversion (which kept phrase context) is split back
-    singles = conv.convert_many([r for i in multi for r in groups[i]]) if multi else []
-    split: dict[int, list[str]] = {}
-    pos = 0
-    for i in multi:
-        n = len(groups[i])
-        parts = singles[pos:pos + n]
-        pos += n
-        split[i] = parts if "".join(parts) == joined[i] else split_converted(groups[i], joined[i], parts)
-    out: list[tuple[str, str]] = []
-    for i, g in enumerate(groups):
+def _split_groups(groups: list[list[str]], originals: Sequence[str], joined: Sequence[str],
+                  conv: TextConverter) -> list[str]:
+    """Every run converted, in order, from each group's conversion as one string (`joined`, of
+    `originals`, the groups' joined runs), so phrases keep their context across the runs.
+
+    A conversion that kept the group's length maps character to character: it is cut where the
+    runs were. Otherwise each run is also converted on its own; those agree with the joined
+    conversion almost always, and then are exact; if not, the joined conversion is split back
+    by aligning against them (`split_converted`)."""
+    uneven = [g for g, o, c in zip(groups, originals, joined) if len(g) > 1 and len(c) != len(o)]
+    singles = iter(conv.convert_many([r for g in uneven for r in g])) if uneven else iter(())
+    out: list[str] = []
+    for g, original, converted in zip(groups, originals, joined):
         if len(g) == 1:
-            out.append((g[0], joined[i]))
+            out.append(converted)
+        elif len(converted) == len(original):
+            pos = 0
+            for run in g:
+                end = pos + len(run)
+                out.append(converted[pos:end])
+                pos = end
         else:
-            out.extend(zip(g, split[i]))
+            parts = [next(singles) for _ in g]
+            out.extend(parts if "".join(parts) == converted else split_converted(g, converted, parts))
     return out
 
 
@@ -534,26 +402,77 @@ def _converted_metadata(meta: Metadata, conv: TextConverter) -> dict:
 
 
 def _convert_blocks(blocks, conv: TextConverter, *, mark: bool = False, id_suffix: str = "") -> list:
+    """`blocks` converted, with one engine call for all their text (per megabyte)."""
+    with _collector_paused():
+        return _convert_blocks_now(blocks, conv, mark=mark, id_suffix=id_suffix)
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector off for a while: rebuilding a document allocates tens
+    of thousands of nodes that live on, which starts full collections over the whole heap (a
+    third of the time of converting a long document); nodes make no reference cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _convert_blocks_now(blocks, conv: TextConverter, *, mark: bool, id_suffix: str) -> list:
+    out = list(blocks)
+    # paragraphs of one Text, most of a document, are taken and rebuilt directly; the rest
+    # through the collector and the rebuilder
+    plain: list[int] = []
+    plain_texts: list[str] = []
+    others: list[int] = []
     collector = _Collector()
-    collector.blocks(blocks)
+    for i, b in enumerate(blocks):
+        if (type(b) is Para and len(b.content) == 1 and type(b.content[0]) is Text and not mark
+                and not (id_suffix and b.attr.id)):
+            plain.append(i)
+            plain_texts.append(b.content[0].text)
+        else:
+            others.append(i)
+            collector.block(b)
     collector.flush()
-    runs = _convert_groups(collector.groups, conv)
-    titles = conv.convert_many(collector.titles) if collector.titles else []
-    rebuilder = _Rebuilder(iter(runs), iter(titles), mark=mark, id_suffix=id_suffix)
-    return [rebuilder.block(b) for b in blocks]
+    groups = collector.groups
+    joined = [g[0] if len(g) == 1 else "".join(g) for g in groups]
+    converted = conv.convert_many(plain_texts + joined + collector.titles)
+    for i, original, new in zip(plain, plain_texts, converted):
+        if new != original:
+            out[i] = new_plain_para(new, blocks[i].attr)
+    n, m = len(plain), len(plain) + len(groups)
+    runs = _split_groups(groups, joined, converted[n:m], conv)
+    rebuilder = _Rebuilder(iter(runs), iter(converted[m:]), mark=mark, id_suffix=id_suffix)
+    for i in others:
+        out[i] = rebuilder.block(blocks[i])
+    return out
 
 
 def _document_text(doc: Document, limit: int = 20000) -> str:
+    """The metadata and the first blocks' text, up to about `limit` characters (for detection)."""
+    parts = _metadata_strings(doc.metadata)
+    size = sum(map(len, parts))
     collector = _Collector()
-    collector.blocks(doc.blocks)
-    collector.flush()
-    parts, size = [], 0
-    for text in _metadata_strings(doc.metadata) + ["".join(g) for g in collector.groups]:
-        parts.append(text)
-        size += len(text)
+    for b in doc.blocks:
         if size > limit:
             break
+        collector.block(b)
+        collector.flush()
+        for g in collector.groups:
+            if size > limit:
+                break
+            parts.append("".join(g))
+            size += len(parts[-1])
+        collector.groups.clear()
     return "\n".join(parts)
+
+
+def _converter(plan: Plan, lookup, dictionary: Mapping[str, str] | None) -> TextConverter:
+    return TextConverter([lookup(c) for c in plan.configs] if not plan.noop else (), dictionary)
 
 
 def plan_for(doc: Document, target: str, lookup) -> Plan:
@@ -572,13 +491,13 @@ def convert_document(doc: Document, target: str, lookup, dictionary: Mapping[str
         plan = plan_for(doc, target, lookup)
         meta = doc.metadata
         if not plan.noop:
-            conv = TextConverter.for_plan(plan, lookup, dictionary)
+            conv = _converter(plan, lookup, dictionary)
             meta = dataclasses.replace(meta, **_converted_metadata(meta, conv), language=plan.language)
         return collect(converted, meta)
     plan = plan_for(doc, target, lookup)
     if plan.noop:
         return doc
-    conv = TextConverter.for_plan(plan, lookup, dictionary)
+    conv = _converter(plan, lookup, dictionary)
     meta = dataclasses.replace(doc.metadata, **_converted_metadata(doc.metadata, conv), language=plan.language)
     return Document(meta, tuple(_convert_blocks(doc.blocks, conv)))
 
@@ -604,7 +523,7 @@ def bilingual_document(doc: Document, target: str, lookup, dictionary: Mapping[s
         pairs = [bilingual_document(a, target, lookup, dictionary, layout=layout, mark=mark) for a in arts]
         first = pairs[0].metadata.extra["bilingual"] if pairs else {}
         plan = plan_for(doc, target, lookup)
-        conv = TextConverter.for_plan(plan, lookup, dictionary)
+        conv = _converter(plan, lookup, dictionary)
         meta = _with_bilingual(doc.metadata, conv, layout, first.get("language", plan.language))
         return collect(pairs, meta)
     plan = plan_for(doc, target, lookup)
@@ -612,7 +531,7 @@ def bilingual_document(doc: Document, target: str, lookup, dictionary: Mapping[s
         raise OptionError(f"the document is already in {plan.language or plan.target}; a bilingual "
                           f"edition needs the other script", hint="for example --bilingual "
                           + ("hans" if script_of(plan.language or "") != "hans" else "hant"))
-    conv = TextConverter.for_plan(plan, lookup, dictionary)
+    conv = _converter(plan, lookup, dictionary)
     converted = _convert_blocks(doc.blocks, conv, mark=mark, id_suffix="-" + plan.language.lower())
     blocks = []
     for original, other in zip(doc.blocks, converted):
@@ -644,65 +563,11 @@ def is_bilingual(doc: Document) -> bool:
     return "bilingual" in doc.metadata.extra
 
 
-# ---------------------------------------------------------------------------- streams
-
-_SAFE = re.compile(r"[\s\u3000-\u303f\uff00-\uff65.,;:!?)\]}]")
-
-
-def _safe_cut(buf: str, window: int = 4096) -> int:
-    """Where to cut a long line: after the last blank or punctuation near the end (no phrase
-    runs across those), else at the end."""
-    start = max(0, len(buf) - window)
-    last = -1
-    for m in _SAFE.finditer(buf, start):
-        last = m.end()
-    return last if last > 0 else len(buf)
-
-
-def convert_stream(inp: BinaryIO, out: BinaryIO, convert: Callable[[str], str], *, encoding: str = "utf-8",
-                   chunk: int = 1 << 20, max_line: int = 1 << 22) -> int:
-    """Convert a byte stream to UTF-8 in bounded memory: about `chunk` characters at a time, cut
-    at line ends; lines longer than `max_line` are cut at a blank or punctuation. Line endings
-    are kept as they are. Returns the number of characters read."""
-    try:
-        decoder = codecs.getincrementaldecoder(encoding)("strict")
-    except LookupError:
-        raise OptionError(f"unknown encoding {encoding!r}") from None
-    carry = ""
-    total = 0
-    offset = 0
-    while True:
-        raw = inp.read(chunk)
-        try:
-            block = decoder.decode(raw, final=not raw)
-        except UnicodeDecodeError as exc:
-            raise InputError(f"not valid {encoding} near byte {offset + exc.start}",
-                             hint="give the input's encoding with --encoding") from None
-        offset += len(raw)
-        total += len(block)
-        buf = carry + block if carry else block
-        if not raw:
-            if buf:
-                out.write(convert(buf).encode("utf-8"))
-            return total
-        cut = buf.rfind("\n") + 1
-        if cut == 0:
-            if len(buf) < max_line:
-                carry = buf
-                continue
-            cut = _safe_cut(buf)
-        out.write(convert(buf[:cut]).encode("utf-8"))
-        carry = buf[cut:]
-
-
-def is_config(name: str) -> bool:
-    return name.removesuffix(".json") in CONFIGS
-
-
 __all__ = [
     "CONFIGS", "CONFIG_LANGUAGE", "FRIENDLY", "LAYOUTS", "Plan", "TextConverter", "bilingual_document",
-    "check_target", "convert_document", "convert_stream", "detect_script", "engine_lookup",
-    "load_dictionaries", "load_dictionary", "resolve", "script_of", "split_converted", "diff_spans",
+    "check_target", "convert_document", "convert_stream", "detect_script", "engine_lookup", "is_config",
+    "load_dictionaries", "load_dictionary", "resolve", "script_of", "split_converted", "split_paths",
+    "diff_spans",
 ]
 
 
@@ -768,9 +633,3 @@ def plan_editions(*, script: str | None = None, bilingual: str | None = None, la
             out.append(make(check_target(name), name, None))
     return out
 
-
-def atomic_stream(output: Path, fill: Callable[[BinaryIO], object]) -> None:
-    """Call `fill(fh)` on a temporary file beside `output`, then rename it into place."""
-    from .pipeline import write_atomic_stream  # the pipeline imports plugins that import this module
-
-    write_atomic_stream(output, fill)

@@ -55,7 +55,8 @@ from .model import (
     BLOCK_TYPES, INLINE_TYPES, Attr, BlockQuote, BulletList, Code, CodeBlock, Div, Document, Emph, Heading,
     LineBreak, Link, Metadata, OrderedList, Para, Span, Strong, Text, ThematicBreak, from_dict, to_dict,
 )
-from .pipeline import render, write_atomic
+from .atomic import write_atomic
+from .pipeline import render
 from .registry import Option, Transform, TransformContext, Writer, resolve_options
 from .report import ChangeReport
 from .walk import collect, heading, map_text, para, stringify, walk

@@ -11,10 +11,7 @@ import threading
 from typing import Callable
 
 from wenzhuan.hookspecs import hookimpl
-from wenzhuan.registry import ScriptConverter
-
-CONFIGS = ("s2t", "t2s", "s2tw", "tw2s", "s2twp", "tw2sp", "s2hk", "hk2s", "s2hkp", "hk2sp",
-           "t2tw", "tw2t", "t2hk", "hk2t", "t2jp", "jp2t")
+from wenzhuan.script_text import CONFIGS, ScriptConverter  # not wenzhuan.registry: `wenzhuan script` uses this alone
 
 
 class OpenCCConverter(ScriptConverter):

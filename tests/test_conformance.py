@@ -127,7 +127,8 @@ def test_the_kit_accepts_the_good_writer_and_returns_outputs():
 
 def test_a_writer_failing_half_way_leaves_no_file(tmp_path):
     """What the kit's atomic check relies on, shown directly: the pipeline's write path."""
-    from wenzhuan.pipeline import render, write_atomic
+    from wenzhuan.atomic import write_atomic
+    from wenzhuan.pipeline import render
     from wenzhuan.report import ChangeReport
     from wenzhuan.errors import PluginError
 

@@ -6,7 +6,8 @@ from hypothesis import given, settings
 
 from wenzhuan.errors import WenzhuanError
 from wenzhuan.model import (
-    Attr, BulletList, Document, Emph, Heading, Metadata, Para, Text, from_json, iter_json, to_dict, to_json,
+    Attr, BulletList, Document, Emph, Heading, Link, Metadata, Para, Text, from_json, iter_json, new_plain_para,
+    new_text, to_dict, to_json, with_fields,
 )
 from wenzhuan.walk import chapters, collect, map_text, para, query, stringify
 
@@ -49,6 +50,19 @@ def test_nodes_are_frozen_and_lists_become_tuples():
     assert BulletList([[p]]).items == ((p,),)
     assert Attr(kv={"a": "b"}).kv == (("a", "b"),)
     assert not hasattr(p, "__dict__")  # slotted
+
+
+def test_fast_rebuilding_makes_what_the_constructors_make():
+    attr = Attr(id="x", classes=("c",))
+    made = [new_text("文"), new_plain_para("文", attr), with_fields(Link((Text("a"),), "u", "t"), title="T"),
+            with_fields(Heading(2, (Text("a"),), attr), content=(Emph((Text("b"),)),))]
+    expected = [Text("文"), Para((Text("文"),), attr), Link((Text("a"),), "u", "T"),
+                Heading(2, (Emph((Text("b"),)),), attr)]
+    assert made == expected
+    assert [hash(m) for m in made] == [hash(e) for e in expected]
+    assert [type(m) for m in made] == [type(e) for e in expected]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made[1].attr = Attr()
 
 
 def test_metadata_date_accepts_iso_and_datetime():

@@ -13,8 +13,8 @@ import pytest
 from wenzhuan.errors import InputError, OptionError
 from wenzhuan.manager import PluginHost
 from wenzhuan.model import (
-    Attr, BulletList, Code, CodeBlock, Div, Document, Emph, Heading, LineBreak, Link, Metadata, Para, Span,
-    Strong, Text, ThematicBreak,
+    Attr, BlockQuote, BulletList, Code, CodeBlock, Div, Document, Emph, Heading, LineBreak, Link, Metadata, Para,
+    Span, Strong, Text, ThematicBreak,
 )
 from wenzhuan.pipeline import apply_transforms, render
 from wenzhuan.plugins.markdown import render_markdown
@@ -112,6 +112,9 @@ def test_user_dictionary_has_priority_with_longest_match(tmp_path, lookup):
     conv = TextConverter([lookup("s2t")], table)
     assert conv("他两进一出，又一出戏。") == "他兩進一出，又壹出戲。"
     assert conv.convert_many(["两进一出", "", "头发"]) == ["兩進一出", "", "頭髮"]
+    texts = ["两进一出", "", "头发", "软件" * 20, "", "头"] * 5
+    for batch in (1, 3, 10, 45, 1 << 20):  # several engine calls, each up to and with the text that fills it
+        assert conv.convert_many(texts, batch=batch) == [conv(t) for t in texts]
 
 
 @pytest.mark.parametrize("content, message", [
@@ -172,6 +175,18 @@ def test_line_breaks_and_code_split_phrases_but_formatting_does_not(lookup):
     para = Para((Text("头"), Emph((Text("发"),)), LineBreak(), Text("软"), Code("x"), Text("件")))
     out = convert_document(Document(blocks=(para,)), "s2twp", lookup).blocks[0]
     assert out.content == (Text("頭"), Emph((Text("髮"),)), LineBreak(), Text("軟"), Code("x"), Text("件"))
+
+
+def test_unchanged_nodes_are_kept_and_phrases_that_change_length_are_split_back(lookup):
+    same = Para((Text("abc"),))
+    quote = BlockQuote((Para((Text("x "), Strong((Text("y"),)))),))
+    mixed = Para((Text("ok "), Strong((Text("z"),)), Text("头发")))
+    grown = Para((Text("U"), Strong((Text("盘"),)), Text("很好")))  # s2twp: U盘 -> 隨身碟, a phrase that grew
+    doc = Document(blocks=(same, quote, mixed, grown))
+    out = convert_document(doc, "s2twp", lookup).blocks
+    assert out[0] is same and out[1] is quote
+    assert out[2].content[1] is mixed.content[1] and out[2].content[2] == Text("頭髮")
+    assert stringify(out[3]) == "隨身碟很好" and isinstance(out[3].content[1], Strong)
 
 
 def test_collections_convert_each_article_by_its_own_script(lookup):
@@ -389,6 +404,40 @@ def test_script_command_dictionary_and_errors(tmp_path):
     assert done.stdout.decode() == "頭髮\n"
     done = run_cli("script", "t2s", str(tmp_path / "missing.txt"))
     assert done.returncode == 1 and "missing.txt" in done.stderr.decode()
+
+
+ENGINE_PLUGIN = """
+from wenzhuan.api import ScriptConverter, hookimpl
+
+class Shout(ScriptConverter):
+    name = "shout"
+    configs = ("s2t",)
+
+    def converter(self, config):
+        return lambda s: s.replace("汉", "漢!")
+
+@hookimpl
+def register_script_converters(register):
+    register(Shout())
+"""
+
+
+def test_script_command_engines_come_from_plugins(tmp_path):
+    """`wenzhuan script` uses the built-in engine without loading the plugins, but a plugged-in
+    engine is still there with --engine, and a blocked built-in is not used."""
+    from .helpers import make_plugin_dist
+
+    site = make_plugin_dist(tmp_path / "site", "wz-shout", "wz_shout", ENGINE_PLUGIN)
+    env = {"PYTHONPATH": str(site)}
+    done = run_cli("script", "s2t", "--engine", "shout", input="汉语\n".encode(), env=env, plugins=True)
+    assert (done.returncode, done.stdout.decode()) == (0, "漢!语\n"), done.stderr.decode()
+    done = run_cli("script", "s2t", input="汉语\n".encode(), env=env, plugins=True)
+    assert done.stdout.decode() == "漢語\n"
+    done = run_cli("script", "s2t", input="汉语\n".encode(), plugins=True,
+                   env={**env, "WENZHUAN_BLOCK_PLUGINS": "wenzhuan.plugins.opencc"})
+    assert (done.returncode, done.stdout.decode()) == (0, "漢!语\n"), done.stderr.decode()
+    done = run_cli("script", "t2s", input="漢語\n".encode(), env={"WENZHUAN_BLOCK_PLUGINS": "wenzhuan.plugins.opencc"})
+    assert done.returncode == 1 and "no script conversion engine supports 't2s'" in done.stderr.decode()
 
 
 def test_convert_stream_in_small_chunks_matches_whole_conversion(lookup):
