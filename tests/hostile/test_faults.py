@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from wenzhuan.errors import OutputError
-from wenzhuan.pipeline import write_atomic
+from wenzhuan.atomic import write_atomic
 
 from ..helpers import make_plugin_dist
 from .kit import error_line, leftovers
@@ -152,7 +152,7 @@ def test_killed_while_the_writer_is_half_way(tmp_path, big_src):
 KILLER = '''
 import sys
 from pathlib import Path
-from wenzhuan.pipeline import write_atomic
+from wenzhuan.atomic import write_atomic
 target = Path(sys.argv[1])
 n = 0
 while True:

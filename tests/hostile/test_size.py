@@ -89,7 +89,8 @@ MEASURE = """
 import json, resource, sys, time
 from pathlib import Path
 from wenzhuan.manager import default_host
-from wenzhuan.pipeline import Source, load, render, write_atomic
+from wenzhuan.atomic import write_atomic
+from wenzhuan.pipeline import Source, load, render
 src, out = Path(sys.argv[1]), Path(sys.argv[2])
 catalog = default_host().catalog
 t0 = time.perf_counter()
