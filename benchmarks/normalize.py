@@ -125,7 +125,7 @@ def main() -> None:
     for item in loaded:
         report = ChangeReport()
         run_passes(item.document, catalog, report)
-        changes += len(report.changes)
+        changes += sum(report.counts().values())
     pass_time = time.process_time() - start
 
     mb = total / 1_000_000

@@ -151,22 +151,29 @@ class PinyinPass(Pass):
             if not _QUICK_RE.search(text):
                 return text
             out: list[str] = []
+            spans: list[tuple[int, int]] = []  # of the annotations removed, with their character
             pos = 0
             for m in ANNOTATION_RE.finditer(text):
-                char, reading = m.group(1), m.group(3)
-                if not _is_reading_of(char, reading, allow_toneless):
+                if not _is_reading_of(m.group(1), m.group(3), allow_toneless):
                     continue
                 out.append(text[pos:m.end(1)])
                 pos = m.end()
-                after = text[pos] if pos < len(text) and is_han(text[pos]) else ""
-                ctx.change("pinyin-annotation", m.group(0) + after, char + after, line=ctx.line_of(index),
-                           block=index + 1)
+                spans.append((m.start(), pos))
             if pos == 0:
                 return text
             out.append(text[pos:])
+            line, block = ctx.line_of(index), index + 1
+            ctx.defer(len(spans), lambda: [_described(text, a, b, line, block) for a, b in spans])
             return "".join(out)
 
         return map_block_text(doc, fix)
+
+
+def _described(text: str, start: int, end: int, line: int | None, block: int) -> tuple:
+    """The change report's entry for the annotation `text[start:end]` (`經(jīng)`), shown with
+    the character after it when that is Han: `經(jīng)營` → `經營`."""
+    after = text[end] if end < len(text) and is_han(text[end]) else ""
+    return "pinyin-annotation", text[start:end] + after, text[start] + after, line, block
 
 
 @hookimpl

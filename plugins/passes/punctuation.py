@@ -195,7 +195,7 @@ class PunctuationPass(Pass):
     description = "full-width punctuation in Chinese text; indentation and stray spaces removed"
 
     def run(self, doc: Document, ctx: PassContext) -> Document:
-        change = ctx.change
+        defer = ctx.defer
 
         def make(index: int):
             line = ctx.line_of(index)
@@ -205,13 +205,26 @@ class PunctuationPass(Pass):
                 new, edits = convert(text, prev, nxt, line_start=prev in ("", "\n"),
                                      line_end=nxt in ("", "\n"))
                 if edits:
-                    for kind, before, after in _described(text, edits):
-                        change(kind, before, after, line=line, block=block)
+                    # one change per cluster of edits, described only if the report is read
+                    defer(_clusters(edits), lambda: [(kind, before, after, line, block)
+                                                     for kind, before, after in _described(text, edits)])
                 return new
 
             return fix
 
         return rewrite_document(doc, make)
+
+
+def _clusters(edits: list[tuple[int, int, str]]) -> int:
+    """How many changes `_described(text, edits)` makes: edits at most two characters apart
+    are one."""
+    n = 1
+    end = edits[0][1]
+    for a, b, _ in edits:
+        if a - end > 2:
+            n += 1
+        end = b
+    return n
 
 
 def _described(text: str, edits: list[tuple[int, int, str]], radius: int = 4) -> list[tuple[str, str, str]]:

@@ -81,6 +81,7 @@ def wrapped_paragraphs(lines: list[str], wrap: Wrap, ctx: ReadContext | None) ->
     """(paragraph text, first line number) for hard-wrapped text."""
     out: list[tuple[str, int]] = []
     current: list[str] = []
+    joins: list[tuple[str, str, str, int]] = []  # (line before, glue, line after, its number)
     first = 0
     last_no = 0
 
@@ -98,9 +99,7 @@ def wrapped_paragraphs(lines: list[str], wrap: Wrap, ctx: ReadContext | None) ->
             close()
         if current:
             glue = joiner(current[-1], text)
-            if ctx is not None:
-                tail, head = current[-1][-8:], text[:8]
-                ctx.change("join-lines", f"{tail}⏎{head}", f"{tail}{glue}{head}", line=last_no)
+            joins.append((current[-1], glue, text, last_no))
             current.append(glue + text)
         else:
             current.append(text)
@@ -110,7 +109,14 @@ def wrapped_paragraphs(lines: list[str], wrap: Wrap, ctx: ReadContext | None) ->
         if (not wrap.full(width) and text[-1] in SENTENCE_END) or width < 0.6 * wrap.width:
             close()
     close()
+    if ctx is not None and joins:
+        ctx.defer(len(joins), lambda: [_join_change(*join) for join in joins])
     return out
+
+
+def _join_change(before: str, glue: str, after: str, line: int) -> tuple:
+    tail, head = before[-8:], after[:8]
+    return "join-lines", f"{tail}⏎{head}", f"{tail}{glue}{head}", line, None
 
 
 class TextReader(Reader):
