@@ -16,6 +16,7 @@ import dataclasses
 import functools
 import re
 from importlib import resources
+from operator import itemgetter
 from typing import Callable
 
 from wenzhuan.model import Document, Heading, Para, Text
@@ -114,7 +115,6 @@ class HanziModel:
         suspect = sorted((set(self.char_pair) - fine) | {"\ufffd"})
         # A character class of ~20,000 members compiles to a bitmap: one cheap scan per text run.
         self.suspect_re = re.compile("[" + char_class(suspect) + "]")
-        self._words: dict[str, int] | None = None
         self._logp: dict[str, float] = {}
         self._bigrams: dict[str, int] | None = None
         self._charw: dict[str, int] | None = None
@@ -129,23 +129,14 @@ class HanziModel:
     # ------------------------------------------------------------------ words, lazily
 
     def _load_words(self) -> None:
-        words: dict[str, int] = {}
-        bigrams: dict[str, int] = {}
-        charw: dict[str, int] = {}
         text = resources.files("wenzhuan.plugins.passes").joinpath("hanzi_words.txt").read_text("utf-8")
-        for line in text.splitlines():
-            if not line or line[0] == "#":
-                continue
-            word, _, weight = line.partition("\t")
-            w = int(weight)
-            words[word] = w
-            for a, b in zip(word, word[1:]):
-                if bigrams.get(a + b, 0) < w:
-                    bigrams[a + b] = w
-            for c in word:
-                if charw.get(c, 0) < w:
-                    charw[c] = w
-        self._words, self._bigrams, self._charw = words, bigrams, charw
+        rows = [(word, int(weight)) for word, _, weight in
+                (line.partition("\t") for line in text.splitlines() if line and line[0] != "#")]
+        # lightest first, so that where words share a pair or a character the heaviest, written
+        # last, is what the dict keeps
+        rows.sort(key=itemgetter(1))
+        self._bigrams = {word[i:i + 2]: w for word, w in rows for i in range(len(word) - 1)}
+        self._charw = {c: w for word, w in rows for c in word}
 
     @property
     def bigrams(self) -> dict[str, int]:
@@ -222,7 +213,7 @@ def model() -> HanziModel:
 # ---------------------------------------------------------------------- OpenCC, lazily
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=None)
 def opencc_converter(config: str) -> Callable[[str], str]:
     import opencc
 

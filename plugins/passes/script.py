@@ -17,19 +17,12 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-import opencc
-
 from wenzhuan.hookspecs import hookimpl
 from wenzhuan.model import Document
 from wenzhuan.plugins.hanzi import HAN_RE
-from wenzhuan.plugins.passes._hanzi import char_class
+from wenzhuan.plugins.passes._hanzi import char_class, opencc_converter
 from wenzhuan.registry import Pass, PassContext
 from wenzhuan.walk import stringify
-
-
-@lru_cache(maxsize=None)
-def _converters():
-    return opencc.OpenCC("t2s"), opencc.OpenCC("s2t")
 
 
 _KNOWN: dict[str, int] = {}  # character -> +1 Traditional, -1 Simplified, 0 neither (or not Han)
@@ -46,13 +39,14 @@ _counted = 0
 
 
 def _classify(chars: list[str]) -> None:
-    t2s, s2t = _converters()
+    # the mojibake pass's converters: loading OpenCC's dictionaries again takes tens of ms
+    t2s, s2t = opencc_converter("t2s"), opencc_converter("s2t")
     joined = "\n".join(chars)
-    simplified = t2s.convert(joined).split("\n")
-    traditional = s2t.convert(joined).split("\n")
+    simplified = t2s(joined).split("\n")
+    traditional = s2t(joined).split("\n")
     if len(simplified) != len(chars) or len(traditional) != len(chars):  # never seen; be safe
-        simplified = [t2s.convert(c) for c in chars]
-        traditional = [s2t.convert(c) for c in chars]
+        simplified = [t2s(c) for c in chars]
+        traditional = [s2t(c) for c in chars]
     for ch, s, t in zip(chars, simplified, traditional):
         _KNOWN[ch] = 1 if s != ch and t == ch else -1 if t != ch and s == ch else 0
 
