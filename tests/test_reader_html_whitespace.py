@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from wenzhuan.model import LineBreak, Text
 from wenzhuan.plugins.readers.html import _collapse, finish, read_html
 
-_PIECES = st.sampled_from([" ", "  ", "\n", "\t", "\r\n", "\f", "\xa0", "\u3000", "汉", "字", "a", "b", ",", "。", "“"])
+_PIECES = st.sampled_from([" ", "  ", "\n", "\t", "\r\n", "\f", "\xa0", "\u3000", "汉", "字", "a", "b", ",", "。", "“", "\x00"])
 _RUN = st.lists(_PIECES, max_size=8).map("".join)
 _BREAKS = st.lists(st.just(LineBreak()), max_size=2)
 

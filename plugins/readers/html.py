@@ -244,10 +244,12 @@ def finish(nodes: Iterable) -> tuple:
     runs = [n for n in nodes if type(n) is not LineBreak]
     if len(runs) == 1 and type(runs[0]) is Text:
         # Most paragraphs: one text run, maybe line breaks before or after it (all trimmed).
-        # Whitespace at its ends goes; with none inside, there is nothing more to do.
+        # Whitespace at its ends goes; a run inside, between two other characters, becomes one
+        # space; a newline (it vanishes between wide characters) or a NUL (the general walk's
+        # mark for a line break) inside takes the general walk.
         core = runs[0].text.strip(_WS)
-        if _WS_RUN.search(core) is None:
-            return (Text(core),) if core else ()
+        if "\n" not in core and "\r" not in core and "\x00" not in core:
+            return (Text(_WS_RUN.sub(" ", core)),) if core else ()
     return _collapse(nodes)
 
 
