@@ -58,17 +58,30 @@ def char_class(chars) -> str:
     return "".join(parts)
 
 
-def _decode_range(codec: str, leads: range, trails: range) -> set[str]:
-    out = set()
-    for a in leads:
-        for b in trails:
-            try:
-                ch = bytes((a, b)).decode(codec)
-            except UnicodeDecodeError:
-                continue
-            if len(ch) == 1:
-                out.add(ch)
+def _decode_row(codec: str, lead: int, trails) -> list[tuple[int, str]]:
+    """(code, text) for each two-byte sequence `lead`, trail that `codec` decodes.
+
+    A whole row decoded at once gives the same characters as its pairs decoded one by one when
+    every pair is valid (each decodes alone, to one character); a row with an invalid pair is
+    decoded pair by pair."""
+    trails = list(trails)
+    try:
+        row = bytes(b for t in trails for b in (lead, t)).decode(codec)
+    except UnicodeDecodeError:
+        row = None
+    if row is not None and len(row) == len(trails):
+        return [(lead << 8 | t, ch) for t, ch in zip(trails, row)]
+    out = []
+    for t in trails:
+        try:
+            out.append((lead << 8 | t, bytes((lead, t)).decode(codec)))
+        except UnicodeDecodeError:
+            continue
     return out
+
+
+def _decode_range(codec: str, leads: range, trails: range) -> set[str]:
+    return {ch for a in leads for _, ch in _decode_row(codec, a, trails) if len(ch) == 1}
 
 
 class HanziModel:
@@ -79,12 +92,7 @@ class HanziModel:
         tier2 = _decode_range("gb2312", range(0xD8, 0xF8), range(0xA1, 0xFF))
         big5_1, big5_2 = set(), set()
         for a in range(0xA4, 0xFA):
-            for b in list(range(0x40, 0x7F)) + list(range(0xA1, 0xFF)):
-                code = a << 8 | b
-                try:
-                    ch = bytes((a, b)).decode("big5")
-                except UnicodeDecodeError:
-                    continue
+            for code, ch in _decode_row("big5", a, [*range(0x40, 0x7F), *range(0xA1, 0xFF)]):
                 (big5_1 if code <= 0xC67E else big5_2).add(ch)
         # and the Traditional forms OpenCC writes for frequent Simplified characters (爲, 裏):
         # converted text must not look suspicious
@@ -99,16 +107,10 @@ class HanziModel:
         self.pair_char: dict[int, str] = {}
         self.char_pair: dict[str, bytes] = {}
         for a in range(0x81, 0xFF):
-            for b in range(0x40, 0xFF):
-                if b == 0x7F:
-                    continue
-                try:
-                    ch = bytes((a, b)).decode("gb18030")
-                except UnicodeDecodeError:
-                    continue
+            for code, ch in _decode_row("gb18030", a, [*range(0x40, 0x7F), *range(0x80, 0xFF)]):
                 if len(ch) == 1:
-                    self.pair_char[a << 8 | b] = ch
-                    self.char_pair.setdefault(ch, bytes((a, b)))
+                    self.pair_char[code] = ch
+                    self.char_pair.setdefault(ch, code.to_bytes(2, "big"))
         fine = set(self.tier1) | set(COMMON_PUNCT) | {chr(c) for c in range(0x80, 0x250)}
         fine |= {chr(c) for c in range(0x2000, 0x2070)} | {chr(c) for c in range(0xFF01, 0xFF5F)}
         fine |= {chr(c) for c in range(0x3000, 0x3020)} | {chr(c) for c in range(0x2460, 0x2500)}
