@@ -33,14 +33,16 @@ _OPENERS = "“‘\"'(（「『《【〔〈[ "
 
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
 _CANDIDATE = re.compile(r"[,;:!?()]")
-_SPACE_RUN = re.compile("[ \u3000\u00a0\t]+")
+# (`[…]+` would match the same runs, but the regex engine scans for its start several times slower)
+_SPACE_RUN = re.compile("[ \u3000\u00a0\t][ \u3000\u00a0\t]*")
 _CJK = re.compile(f"[{HAN}{CJK_PUNCT}]")
 _PROTECTED = re.compile(
     r"[A-Za-z][A-Za-z0-9+.-]*://[^\s\u3000-\u303f\uff00-\uffef" + HAN + r"]*[^\s,;:!?.)\u3000-\u303f\uff00-\uffef" + HAN + "]"
     r"|www\.[^\s\u3000-\u303f\uff00-\uffef" + HAN + r"]*[^\s,;:!?.)\u3000-\u303f\uff00-\uffef" + HAN + "]"
     r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
 )
-_QUICK = re.compile(f"[,;:!?()]|[ \u3000\u00a0\t][{_FW}]|[{_FW}][ \u3000\u00a0\t]|^[{INDENT}]|[{INDENT}]$")
+_SPACE_BESIDE_FW = re.compile(f"[ \u3000\u00a0\t][{_FW}]|[{_FW}][ \u3000\u00a0\t]")
+_INDENT_CHARS = tuple(INDENT)  # `x in` these is True only for one of them, not for ""
 _LEADING = re.compile(f"[{INDENT}]+")
 _TRAILING = re.compile(f"[{INDENT}]+$")
 
@@ -54,14 +56,32 @@ def _touches(s: str, i: int) -> bool:
     return (i > 0 and _CJK_AT(s, i - 1) is not None) or _CJK_AT(s, i + 1) is not None
 
 
-def _stray_spaces(s: str) -> list[tuple[int, int]]:
-    """Spans of the runs of spaces that touch full-width punctuation on either side.
+def _first_space(s: str) -> int:
+    """The position of the first space (ASCII, U+3000, NBSP, tab) in `s`, -1 if none: found by
+    string searches, many times faster than the regex engine's scan for a class of characters."""
+    found = [i for i in (s.find(" "), s.find("\u3000"), s.find("\u00a0"), s.find("\t")) if i >= 0]
+    return min(found) if found else -1
+
+
+def _needs_work(text: str) -> bool:
+    """Whether `convert` may change `text`: it has a half-width mark, a space beside full-width
+    punctuation, or indentation at its start or end (`$` of a regex: at the end or before a
+    final newline)."""
+    return (_CANDIDATE.search(text) is not None
+            or text[:1] in _INDENT_CHARS or text[-1:] in _INDENT_CHARS
+            or (text[-1:] == "\n" and text[-2:-1] in _INDENT_CHARS)
+            or (_first_space(text) >= 0 and _SPACE_BESIDE_FW.search(text) is not None))
+
+
+def _stray_spaces(s: str, first: int = 0) -> list[tuple[int, int]]:
+    """Spans of the runs of spaces that touch full-width punctuation on either side; `first`
+    is where the first space may be.
 
     The same spans as `[ \u3000\u00a0\t]+(?=[FW])|(?<=[FW])[ \u3000\u00a0\t]+` finds (a run matches
     whole or not at all), but that pattern starts with a lookbehind, so the regex engine tries
     both branches at every position; a plain run of spaces is found by a fast scan."""
     n = len(s)
-    return [m.span() for m in _SPACE_RUN.finditer(s)
+    return [m.span() for m in _SPACE_RUN.finditer(s, first)
             if (m.end() < n and s[m.end()] in _FW) or (m.start() > 0 and s[m.start() - 1] in _FW)]
 
 
@@ -82,7 +102,7 @@ def convert(text: str, prev: str = "", nxt: str = "", *, line_start: bool = True
 
     `prev`/`nxt` are the characters around `text` in its paragraph; `line_start`/`line_end` say
     whether `text` begins or ends a line (then indentation there is removed)."""
-    if not _QUICK.search(text):
+    if not _needs_work(text):
         return text, []
     s = prev + text + nxt
     off = len(prev)
@@ -126,8 +146,9 @@ def convert(text: str, prev: str = "", nxt: str = "", *, line_start: bool = True
         if _touches(s, a) or _touches(s, b):
             edits[a] = "（"
             edits[b] = "）"
-    spaced = _SPACE_RUN.search(s) is not None
-    if not edits and not (line_start or line_end) and not (spaced and _stray_spaces(s)):
+    first = _first_space(s)
+    spaced = first >= 0
+    if not edits and not (line_start or line_end) and not (spaced and _stray_spaces(s, first)):
         return text, []
     # apply the punctuation edits (one character for one, so positions stay), then find the
     # spaces made stray by them
@@ -146,7 +167,8 @@ def convert(text: str, prev: str = "", nxt: str = "", *, line_start: bool = True
     spaces = []
     if spaced:  # else there is nothing to remove
         end = off + len(fixed)
-        spaces = [(a - off, b - off) for a, b in _stray_spaces(prev + fixed + nxt) if a >= off and b <= end]
+        # (the edits replace marks, never spaces: the first space is where it was)
+        spaces = [(a - off, b - off) for a, b in _stray_spaces(prev + fixed + nxt, first) if a >= off and b <= end]
         if line_start:
             m = _LEADING.match(fixed)
             if m:
