@@ -133,7 +133,8 @@ class PinyinPass(Pass):
         texts: list[str] = []
 
         def gather(text: str, index: int) -> str:
-            if _QUICK_RE.search(text):
+            # (a string search for the parentheses first: it is many times faster than a regex scan)
+            if ("(" in text or "（" in text) and _QUICK_RE.search(text):
                 texts.append(text)
             return text
 
@@ -151,7 +152,7 @@ class PinyinPass(Pass):
         allow_toneless = toned >= 2
 
         def fix(text: str, index: int) -> str:
-            found = ANNOTATION_RE.findall(text)
+            found = ANNOTATION_RE.findall(text) if "(" in text or "（" in text else None
             if not found:
                 return text
             verdicts = [_is_reading_of(char, raw, allow_toneless) for char, raw in found]
