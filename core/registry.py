@@ -108,6 +108,14 @@ class _Context:
         # than through self.reporter.change: this is called once per edit
         self.report.add(Change(self.reporter.step, kind, before, after, line, block, message))
 
+    def defer(self, count: int, describe: Callable[[], Iterable[tuple[str, str, str, int | None, int | None]]]) -> None:
+        """Report `count` changes at once but describe them only if the report's detail is read:
+        `describe()` returns their (kind, before, after, line, block), in order. For steps that
+        make many small edits, whose before/after snippets would cost more than the edits."""
+        step = self.reporter.step
+        self.report.defer(step, count, lambda: [Change(step, kind, before, after, line, block)
+                                                for kind, before, after, line, block in describe()])
+
     def unrepaired(self, kind: str, text: str = "", **where: Any) -> None:
         self.reporter.unrepaired(kind, text, **where)
 

@@ -13,9 +13,8 @@ kept in full.
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import asdict, dataclass, field, fields
-from typing import Any
+from dataclasses import asdict, dataclass, fields
+from typing import Any, Callable, Sequence
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,15 +73,52 @@ class Change:
 DETAIL_LIMIT = 10_000  # changes kept in detail per step; the rest are counted in `omitted`
 
 
-@dataclass(slots=True)
+class _Deferred:
+    """`keep` changes of `step` not built yet: `make()` builds them (at least `keep`, in order)."""
+
+    __slots__ = ("step", "keep", "make")
+
+    def __init__(self, step: str, keep: int, make: Callable[[], Sequence[Change]]):
+        self.step, self.keep, self.make = step, keep, make
+
+
 class ChangeReport:
-    changes: list[Change] = field(default_factory=list)
-    unrepaired: list[Change] = field(default_factory=list)
-    warnings: list[Change] = field(default_factory=list)
-    # step -> changes counted but not kept in `changes` (beyond `detail_limit` for that step)
-    omitted: dict[str, int] = field(default_factory=dict)
-    detail_limit: int | None = DETAIL_LIMIT
-    _kept: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+    """The changes (`changes`, capped per step as above), `unrepaired` spans and `warnings`.
+
+    A step that makes many small edits (punctuation, pinyin readings, joined lines) can record
+    them with `defer(step, count, make)`: the count is exact at once, while the `Change` records,
+    with their before/after snippets, are built by `make()` only when someone reads `changes`
+    (or `to_dict()`, `format()`), not when only `counts()` is wanted (a batch conversion)."""
+
+    __slots__ = ("_items", "_deferred", "unrepaired", "warnings", "omitted", "detail_limit", "_kept")
+
+    def __init__(self, changes: list[Change] | None = None, unrepaired: list[Change] | None = None,
+                 warnings: list[Change] | None = None, omitted: dict[str, int] | None = None,
+                 detail_limit: int | None = DETAIL_LIMIT) -> None:
+        # Change records and, while `_deferred`, `_Deferred` batches, in the order reported
+        self._items: list[Change | _Deferred] = list(changes) if changes is not None else []
+        self._deferred = False
+        self.unrepaired: list[Change] = unrepaired if unrepaired is not None else []
+        self.warnings: list[Change] = warnings if warnings is not None else []
+        # step -> changes counted but not kept in `changes` (beyond `detail_limit` for that step)
+        self.omitted: dict[str, int] = omitted if omitted is not None else {}
+        self.detail_limit = detail_limit
+        self._kept: dict[str, int] = {}
+
+    @property
+    def changes(self) -> list[Change]:
+        """The changes kept in detail, in the order they were made (deferred ones built now)."""
+        if self._deferred:
+            items: list[Change] = []
+            for item in self._items:
+                if type(item) is _Deferred:
+                    made = item.make()
+                    items.extend(made[:item.keep] if len(made) > item.keep else made)
+                else:
+                    items.append(item)
+            self._items = items
+            self._deferred = False
+        return self._items  # type: ignore[return-value]
 
     def add(self, change: Change) -> None:
         """Record one change: kept in detail while its step is under the limit, else counted."""
@@ -94,14 +130,48 @@ class ChangeReport:
                 self.omitted[step] = self.omitted.get(step, 0) + 1
                 return
             self._kept[step] = kept + 1
-        self.changes.append(change)
+        self._items.append(change)
+
+    def defer(self, step: str, count: int, make: Callable[[], Sequence[Change]]) -> None:
+        """Record `count` changes of `step` that `make()` builds when they are asked for: it must
+        return exactly those `count` changes, in order. Only the ones the limit keeps are built."""
+        if count <= 0:
+            return
+        keep = count
+        limit = self.detail_limit
+        if limit is not None:
+            kept = self._kept.get(step, 0)
+            keep = min(count, max(0, limit - kept))
+            if keep < count:
+                self.omitted[step] = self.omitted.get(step, 0) + count - keep
+            if not keep:
+                return
+            self._kept[step] = kept + keep
+        self._items.append(_Deferred(step, keep, make))
+        self._deferred = True
 
     def counts(self) -> dict[str, int]:
         """Changes per step (exact, omitted ones included), in the order steps first reported."""
-        counts = Counter(c.step for c in self.changes)
+        counts: dict[str, int] = {}
+        get = counts.get
+        for item in self._items:
+            step = item.step
+            counts[step] = get(step, 0) + (item.keep if type(item) is _Deferred else 1)
         for step, n in self.omitted.items():
-            counts[step] += n
-        return dict(counts)
+            counts[step] = get(step, 0) + n
+        return counts
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ChangeReport):
+            return NotImplemented
+        return ((self.changes, self.unrepaired, self.warnings, self.omitted, self.detail_limit)
+                == (other.changes, other.unrepaired, other.warnings, other.omitted, other.detail_limit))
+
+    __hash__ = None  # type: ignore[assignment]  # mutable
+
+    def __repr__(self) -> str:
+        return (f"ChangeReport(changes={self.changes!r}, unrepaired={self.unrepaired!r}, "
+                f"warnings={self.warnings!r}, omitted={self.omitted!r}, detail_limit={self.detail_limit!r})")
 
     def extend(self, other: "ChangeReport") -> None:
         for change in other.changes:

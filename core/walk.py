@@ -61,8 +61,14 @@ def query(node: Node, kind: type | tuple[type, ...]) -> list:
 
 def stringify(node: Node | Iterable) -> str:
     """Plain text: text and code as they are, line breaks as newlines, blocks joined by newlines."""
-    if type(node) is Text:  # the most frequent node, first
+    kind = type(node)
+    if kind is Text:  # the most frequent node, first
         return node.text
+    if kind is Para:  # then the most frequent block, most often one text run
+        content = node.content
+        if len(content) == 1 and type(content[0]) is Text:
+            return content[0].text
+        return "".join(map(stringify, content))
     if isinstance(node, (list, tuple)):
         return "".join(stringify(n) for n in node)
     if isinstance(node, (Text, Code)):

@@ -119,3 +119,16 @@ def test_normalizing_clean_text_changes_nothing(paragraphs):
     once = normalize(text, ext="txt", passes=("debris", "punctuation", "metadata"))
     assert [c for c in once.report.changes] == []
     assert dump(once.document) == "\n\n".join(p.strip() for p in paragraphs)
+
+
+@pytest.mark.parametrize("text", [
+    SIMP + TRAD, TRAD * 2 + SIMP, "𠮷野家的𡈽地與土地，𪚥、𠀋", "Latin only, 123", SIMP + "𠮷" + TRAD + "𧩙",
+])
+def test_script_evidence_is_the_same_counted_or_from_the_tables(text, monkeypatch):
+    from wenzhuan.plugins.passes import script
+
+    monkeypatch.setattr(script, "_counted", 0)
+    counted = script.evidence(text)
+    monkeypatch.setattr(script, "_counted", script.TABLES_AFTER)
+    assert script.evidence(text) == counted
+    assert counted == script._counted_evidence(text)

@@ -16,6 +16,7 @@ import dataclasses
 import functools
 import re
 from importlib import resources
+from operator import itemgetter
 from typing import Callable
 
 from wenzhuan.model import Document, Heading, Para, Text
@@ -57,17 +58,30 @@ def char_class(chars) -> str:
     return "".join(parts)
 
 
-def _decode_range(codec: str, leads: range, trails: range) -> set[str]:
-    out = set()
-    for a in leads:
-        for b in trails:
-            try:
-                ch = bytes((a, b)).decode(codec)
-            except UnicodeDecodeError:
-                continue
-            if len(ch) == 1:
-                out.add(ch)
+def _decode_row(codec: str, lead: int, trails) -> list[tuple[int, str]]:
+    """(code, text) for each two-byte sequence `lead`, trail that `codec` decodes.
+
+    A whole row decoded at once gives the same characters as its pairs decoded one by one when
+    every pair is valid (each decodes alone, to one character); a row with an invalid pair is
+    decoded pair by pair."""
+    trails = list(trails)
+    try:
+        row = bytes(b for t in trails for b in (lead, t)).decode(codec)
+    except UnicodeDecodeError:
+        row = None
+    if row is not None and len(row) == len(trails):
+        return [(lead << 8 | t, ch) for t, ch in zip(trails, row)]
+    out = []
+    for t in trails:
+        try:
+            out.append((lead << 8 | t, bytes((lead, t)).decode(codec)))
+        except UnicodeDecodeError:
+            continue
     return out
+
+
+def _decode_range(codec: str, leads: range, trails: range) -> set[str]:
+    return {ch for a in leads for _, ch in _decode_row(codec, a, trails) if len(ch) == 1}
 
 
 class HanziModel:
@@ -78,43 +92,27 @@ class HanziModel:
         tier2 = _decode_range("gb2312", range(0xD8, 0xF8), range(0xA1, 0xFF))
         big5_1, big5_2 = set(), set()
         for a in range(0xA4, 0xFA):
-            for b in list(range(0x40, 0x7F)) + list(range(0xA1, 0xFF)):
-                code = a << 8 | b
-                try:
-                    ch = bytes((a, b)).decode("big5")
-                except UnicodeDecodeError:
-                    continue
+            for code, ch in _decode_row("big5", a, [*range(0x40, 0x7F), *range(0xA1, 0xFF)]):
                 (big5_1 if code <= 0xC67E else big5_2).add(ch)
         # and the Traditional forms OpenCC writes for frequent Simplified characters (爲, 裏):
         # converted text must not look suspicious
-        common = "".join(sorted(tier1))
-        converted = set()
-        for config in ("s2t", "s2tw", "s2hk"):
-            converted |= set(opencc_converter(config)(common))
-        self.tier1 = frozenset(tier1 | big5_1 | {c for c in converted if is_han(c)})
+        self.tier1 = frozenset(tier1 | big5_1 | {c for c in _opencc_forms("".join(sorted(tier1))) if is_han(c)})
         self.tier2 = frozenset((tier2 | big5_2) - self.tier1)
         # every character a GBK double-byte pair decodes to (gb18030 maps the user-defined
         # area to the Private Use Area, so it round-trips): the alphabet of both kinds of garbling
         self.pair_char: dict[int, str] = {}
         self.char_pair: dict[str, bytes] = {}
         for a in range(0x81, 0xFF):
-            for b in range(0x40, 0xFF):
-                if b == 0x7F:
-                    continue
-                try:
-                    ch = bytes((a, b)).decode("gb18030")
-                except UnicodeDecodeError:
-                    continue
+            for code, ch in _decode_row("gb18030", a, [*range(0x40, 0x7F), *range(0x80, 0xFF)]):
                 if len(ch) == 1:
-                    self.pair_char[a << 8 | b] = ch
-                    self.char_pair.setdefault(ch, bytes((a, b)))
+                    self.pair_char[code] = ch
+                    self.char_pair.setdefault(ch, code.to_bytes(2, "big"))
         fine = set(self.tier1) | set(COMMON_PUNCT) | {chr(c) for c in range(0x80, 0x250)}
         fine |= {chr(c) for c in range(0x2000, 0x2070)} | {chr(c) for c in range(0xFF01, 0xFF5F)}
         fine |= {chr(c) for c in range(0x3000, 0x3020)} | {chr(c) for c in range(0x2460, 0x2500)}
         suspect = sorted((set(self.char_pair) - fine) | {"\ufffd"})
         # A character class of ~20,000 members compiles to a bitmap: one cheap scan per text run.
         self.suspect_re = re.compile("[" + char_class(suspect) + "]")
-        self._words: dict[str, int] | None = None
         self._logp: dict[str, float] = {}
         self._bigrams: dict[str, int] | None = None
         self._charw: dict[str, int] | None = None
@@ -129,23 +127,14 @@ class HanziModel:
     # ------------------------------------------------------------------ words, lazily
 
     def _load_words(self) -> None:
-        words: dict[str, int] = {}
-        bigrams: dict[str, int] = {}
-        charw: dict[str, int] = {}
         text = resources.files("wenzhuan.plugins.passes").joinpath("hanzi_words.txt").read_text("utf-8")
-        for line in text.splitlines():
-            if not line or line[0] == "#":
-                continue
-            word, _, weight = line.partition("\t")
-            w = int(weight)
-            words[word] = w
-            for a, b in zip(word, word[1:]):
-                if bigrams.get(a + b, 0) < w:
-                    bigrams[a + b] = w
-            for c in word:
-                if charw.get(c, 0) < w:
-                    charw[c] = w
-        self._words, self._bigrams, self._charw = words, bigrams, charw
+        rows = [(word, int(weight)) for word, _, weight in
+                (line.partition("\t") for line in text.splitlines() if line and line[0] != "#")]
+        # lightest first, so that where words share a pair or a character the heaviest, written
+        # last, is what the dict keeps
+        rows.sort(key=itemgetter(1))
+        self._bigrams = {word[i:i + 2]: w for word, w in rows for i in range(len(word) - 1)}
+        self._charw = {c: w for word, w in rows for c in word}
 
     @property
     def bigrams(self) -> dict[str, int]:
@@ -222,11 +211,20 @@ def model() -> HanziModel:
 # ---------------------------------------------------------------------- OpenCC, lazily
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=None)
 def opencc_converter(config: str) -> Callable[[str], str]:
     import opencc
 
     return opencc.OpenCC(config).convert
+
+
+def _opencc_forms(simplified: str) -> set[str]:
+    """The characters OpenCC's s2t, s2tw and s2hk write for `simplified`. The last two are s2t
+    followed by Taiwan's and Hong Kong's variant forms, and taken that way (t2tw, t2hk on s2t's
+    output) they give the same characters without loading s2t's large phrase dictionaries
+    twice more (a quarter of a second)."""
+    traditional = opencc_converter("s2t")(simplified)
+    return set(traditional) | set(opencc_converter("t2tw")(traditional)) | set(opencc_converter("t2hk")(traditional))
 
 
 @functools.lru_cache(maxsize=65536)

@@ -164,7 +164,11 @@ class DebrisPass(Pass):
 
             return fix
 
-        doc = rewrite_document(doc, make)
+        # one look at the whole text first: most documents have none of it (each text run is
+        # part of this text, so none of them has any either)
+        whole = stringify(doc)
+        if "<" in whole or "&" in whole or _COUNTER_HINT.search(whole):
+            doc = rewrite_document(doc, make)
         drop = [i for i, b in enumerate(doc.blocks) if isinstance(b, Para) and not stringify(b).strip()]
         doc = without_blocks(doc, ctx, drop)
         return self.trailing(doc, ctx)

@@ -2,7 +2,8 @@
 
 - **Title**, unless front matter gave one: a first heading (`<h1>`, `# …`; it also replaces an
   HTML `<title>` that merely starts with it), or a short first line without sentence-final
-  punctuation, bullets such as `•` dropped.
+  punctuation (a half-width `.` right after a Han character counts: `今天天气很好.明天可能下雨.`),
+  bullets such as `•` dropped.
 - **Bylines** at the top: `胡燕斌 亢俊杰   2020-08-07   来源:《辽邮新媒》公众号`, or labelled
   fields, glued or not: `作者:来源:中国邮政网发布时间:2019-08-23`. Authors, an ISO date, and the
   source without brackets or `公众号`. Labelled lines at the end (`来源：新华社`, `责任编辑：…`) too.
@@ -48,6 +49,7 @@ _SOURCE_SUFFIX = re.compile(r"(?:微信)?(?:公众号|公眾號|微信号|微信
 _SENTENCE_END = "。！？!?…"
 _BULLET = re.compile(r"\A[•·●◆◇■□▪►▶★☆\-–—*]+\s*")
 _TITLE_MAX = 64
+_HAN_STOP = re.compile(f"[{HAN}]\\.")  # a half-width full stop ending a Chinese sentence (not 2.0, not v1.2)
 
 SOURCE_NOTE = re.compile(
     r"[（(【\[]\s*(?:文章|本文|信息|稿件|新闻|新聞)?(?:来源|來源|出处|出處|稿源)\s*[:：]\s*([^（()）【】\[\]]{1,40}?)\s*[)）】\]]\s*\Z")
@@ -156,6 +158,8 @@ def title_line(block) -> str | None:
     text = _BULLET.sub("", stringify(block)).strip()
     if not text or len(text) > _TITLE_MAX or text[-1] in _SENTENCE_END + "，,；;：:、":
         return None
+    if _HAN_STOP.search(text):
+        return None  # 今天天气很好.明天可能下雨.: sentences ended with a half-width full stop
     if parse_byline(text) is not None:
         return None
     return text

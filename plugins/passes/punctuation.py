@@ -7,6 +7,14 @@ so `“双十一”,期间` and `年,“双十一”` both count. Parentheses go
 Latin letter or digit with no Chinese inside (`f(x)这样`). Numbers, dates, times, URLs,
 e-mail addresses, Latin text and code are left alone (`9:00`, `1,000`, `http://x.cn/a?b=1`).
 
+Marks typed the Latin way where a careful editor writes Chinese ones:
+- straight double quotes, taken in pairs, become `“…”` when what they hold is Chinese or either
+  quote touches Chinese (`他说"你好"` → `他说“你好”`); an odd number of them in a run of text is
+  left alone (which quote opens is not clear), and so are quotes in Latin text;
+- an ellipsis of three or more dots (`...`) or full stops (`。。。`) right after a Han character
+  becomes `……`;
+- two or more hyphens between Han characters (`他--她`) become a dash, `——`.
+
 Spacing: indentation (ASCII spaces, U+3000, NBSP) at the start and end of a paragraph or line is
 removed, and so are stray spaces next to full-width punctuation (`基础 ！` → `基础！`). No other
 space is inserted or removed.
@@ -32,15 +40,20 @@ _CLOSERS = "”’\"')）」』》】〕〉] "
 _OPENERS = "“‘\"'(（「『《【〔〈[ "
 
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
+_QUOTE = re.compile('"')
 _CANDIDATE = re.compile(r"[,;:!?()]")
-_SPACE_RUN = re.compile("[ \u3000\u00a0\t]+")
+# (`[…]+` would match the same runs, but the regex engine scans for its start several times slower)
+_SPACE_RUN = re.compile("[ \u3000\u00a0\t][ \u3000\u00a0\t]*")
 _CJK = re.compile(f"[{HAN}{CJK_PUNCT}]")
 _PROTECTED = re.compile(
     r"[A-Za-z][A-Za-z0-9+.-]*://[^\s\u3000-\u303f\uff00-\uffef" + HAN + r"]*[^\s,;:!?.)\u3000-\u303f\uff00-\uffef" + HAN + "]"
     r"|www\.[^\s\u3000-\u303f\uff00-\uffef" + HAN + r"]*[^\s,;:!?.)\u3000-\u303f\uff00-\uffef" + HAN + "]"
     r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
 )
-_QUICK = re.compile(f"[,;:!?()]|[ \u3000\u00a0\t][{_FW}]|[{_FW}][ \u3000\u00a0\t]|^[{INDENT}]|[{INDENT}]$")
+_SPACE_BESIDE_FW = re.compile(f"[ \u3000\u00a0\t][{_FW}]|[{_FW}][ \u3000\u00a0\t]")
+_INDENT_CHARS = tuple(INDENT)  # `x in` these is True only for one of them, not for ""
+_ELLIPSIS = re.compile(f"(?<=[{HAN}])(?:\\.{{3,}}|。{{3,}})")  # 他想了想... → 他想了想……
+_DASH = re.compile(f"(?<=[{HAN}])-{{2,}}(?=[{HAN}])")  # 城市--故乡 → 城市——故乡
 _LEADING = re.compile(f"[{INDENT}]+")
 _TRAILING = re.compile(f"[{INDENT}]+$")
 
@@ -54,14 +67,33 @@ def _touches(s: str, i: int) -> bool:
     return (i > 0 and _CJK_AT(s, i - 1) is not None) or _CJK_AT(s, i + 1) is not None
 
 
-def _stray_spaces(s: str) -> list[tuple[int, int]]:
-    """Spans of the runs of spaces that touch full-width punctuation on either side.
+def _first_space(s: str) -> int:
+    """The position of the first space (ASCII, U+3000, NBSP, tab) in `s`, -1 if none: found by
+    string searches, many times faster than the regex engine's scan for a class of characters."""
+    found = [i for i in (s.find(" "), s.find("\u3000"), s.find("\u00a0"), s.find("\t")) if i >= 0]
+    return min(found) if found else -1
+
+
+def _needs_work(text: str) -> bool:
+    """Whether `convert` may change `text`: it has a half-width mark, a straight double quote, an
+    ellipsis or a double hyphen, a space beside full-width punctuation, or indentation at its
+    start or end (`$` of a regex: at the end or before a final newline)."""
+    return (_CANDIDATE.search(text) is not None
+            or '"' in text or "..." in text or "。。。" in text or "--" in text
+            or text[:1] in _INDENT_CHARS or text[-1:] in _INDENT_CHARS
+            or (text[-1:] == "\n" and text[-2:-1] in _INDENT_CHARS)
+            or (_first_space(text) >= 0 and _SPACE_BESIDE_FW.search(text) is not None))
+
+
+def _stray_spaces(s: str, first: int = 0) -> list[tuple[int, int]]:
+    """Spans of the runs of spaces that touch full-width punctuation on either side; `first`
+    is where the first space may be.
 
     The same spans as `[ \u3000\u00a0\t]+(?=[FW])|(?<=[FW])[ \u3000\u00a0\t]+` finds (a run matches
     whole or not at all), but that pattern starts with a lookbehind, so the regex engine tries
     both branches at every position; a plain run of spaces is found by a fast scan."""
     n = len(s)
-    return [m.span() for m in _SPACE_RUN.finditer(s)
+    return [m.span() for m in _SPACE_RUN.finditer(s, first)
             if (m.end() < n and s[m.end()] in _FW) or (m.start() > 0 and s[m.start() - 1] in _FW)]
 
 
@@ -82,7 +114,7 @@ def convert(text: str, prev: str = "", nxt: str = "", *, line_start: bool = True
 
     `prev`/`nxt` are the characters around `text` in its paragraph; `line_start`/`line_end` say
     whether `text` begins or ends a line (then indentation there is removed)."""
-    if not _QUICK.search(text):
+    if not _needs_work(text):
         return text, []
     s = prev + text + nxt
     off = len(prev)
@@ -126,8 +158,17 @@ def convert(text: str, prev: str = "", nxt: str = "", *, line_start: bool = True
         if _touches(s, a) or _touches(s, b):
             edits[a] = "（"
             edits[b] = "）"
-    spaced = _SPACE_RUN.search(s) is not None
-    if not edits and not (line_start or line_end) and not (spaced and _stray_spaces(s)):
+    if '"' in text:
+        _pair_quotes(s, off, off + len(text), protected, edits)
+    # (start, end, replacement) in s that change the length: ellipses and dashes
+    spans = ([(m.start(), m.end(), "……") for m in _ELLIPSIS.finditer(s, off, off + len(text))]
+             + [(m.start(), m.end(), "——") for m in _DASH.finditer(s, off, off + len(text))]
+             if "..." in text or "。。。" in text or "--" in text else [])
+    if protected:
+        spans = [(a, b, rep) for a, b, rep in spans if not any(x <= a < y for x, y in protected)]
+    first = _first_space(s)
+    spaced = first >= 0
+    if not edits and not spans and not (line_start or line_end) and not (spaced and _stray_spaces(s, first)):
         return text, []
     # apply the punctuation edits (one character for one, so positions stay), then find the
     # spaces made stray by them
@@ -146,7 +187,8 @@ def convert(text: str, prev: str = "", nxt: str = "", *, line_start: bool = True
     spaces = []
     if spaced:  # else there is nothing to remove
         end = off + len(fixed)
-        spaces = [(a - off, b - off) for a, b in _stray_spaces(prev + fixed + nxt) if a >= off and b <= end]
+        # (the edits replace marks, never spaces: the first space is where it was)
+        spaces = [(a - off, b - off) for a, b in _stray_spaces(prev + fixed + nxt, first) if a >= off and b <= end]
         if line_start:
             m = _LEADING.match(fixed)
             if m:
@@ -156,7 +198,8 @@ def convert(text: str, prev: str = "", nxt: str = "", *, line_start: bool = True
             if span:
                 spaces.append(span)
     out_edits = [(i - off, i - off + 1, rep) for i, rep in punct]
-    if not spaces:
+    out_edits.extend((a - off, b - off, rep) for a, b, rep in spans)
+    if not spaces and not spans:
         return (fixed, out_edits) if out_edits else (text, [])
     out_edits.extend((a, b, "") for a, b in _merge(spaces))
     out_edits.sort()
@@ -168,6 +211,20 @@ def convert(text: str, prev: str = "", nxt: str = "", *, line_start: bool = True
         last = b
     result.append(fixed[last:])
     return "".join(result), out_edits
+
+
+def _pair_quotes(s: str, start: int, end: int, protected: list[tuple[int, int]], edits: dict[int, str]) -> None:
+    """Straight double quotes in `s[start:end]`, in pairs, to `“` and `”` where the pair holds
+    Chinese or either quote touches it; nothing when their number is odd."""
+    quotes = [m.start() for m in _QUOTE.finditer(s, start, end)
+              if not any(a <= m.start() < b for a, b in protected)]
+    if len(quotes) % 2:
+        return
+    n = len(s)
+    for a, b in zip(quotes[::2], quotes[1::2]):
+        if (_CJK.search(s, a + 1, b) or (a > 0 and _CJK_AT(s, a - 1)) or (b + 1 < n and _CJK_AT(s, b + 1))):
+            edits[a] = "“"
+            edits[b] = "”"
 
 
 def _merge(spans):
@@ -195,7 +252,7 @@ class PunctuationPass(Pass):
     description = "full-width punctuation in Chinese text; indentation and stray spaces removed"
 
     def run(self, doc: Document, ctx: PassContext) -> Document:
-        change = ctx.change
+        defer = ctx.defer
 
         def make(index: int):
             line = ctx.line_of(index)
@@ -205,13 +262,26 @@ class PunctuationPass(Pass):
                 new, edits = convert(text, prev, nxt, line_start=prev in ("", "\n"),
                                      line_end=nxt in ("", "\n"))
                 if edits:
-                    for kind, before, after in _described(text, edits):
-                        change(kind, before, after, line=line, block=block)
+                    # one change per cluster of edits, described only if the report is read
+                    defer(_clusters(edits), lambda: [(kind, before, after, line, block)
+                                                     for kind, before, after in _described(text, edits)])
                 return new
 
             return fix
 
         return rewrite_document(doc, make)
+
+
+def _clusters(edits: list[tuple[int, int, str]]) -> int:
+    """How many changes `_described(text, edits)` makes: edits at most two characters apart
+    are one."""
+    n = 1
+    end = edits[0][1]
+    for a, b, _ in edits:
+        if a - end > 2:
+            n += 1
+        end = b
+    return n
 
 
 def _described(text: str, edits: list[tuple[int, int, str]], radius: int = 4) -> list[tuple[str, str, str]]:

@@ -6,46 +6,63 @@ neither. A mixed document gets the script of the majority of its evidence; Chine
 any evidence is plain `zh`. A language set by front matter is kept.
 
 Only distinct characters are converted (one OpenCC call per document), so the cost is a count
-over the text, not a conversion of it.
+over the text, not a conversion of it; once a process has counted half a million characters, every
+ideograph of the Basic Multilingual Plane is classified at once and counting is two regex scans.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import Counter
 from functools import lru_cache
-
-import opencc
 
 from wenzhuan.hookspecs import hookimpl
 from wenzhuan.model import Document
 from wenzhuan.plugins.hanzi import HAN_RE
+from wenzhuan.plugins.passes._hanzi import char_class, opencc_converter
 from wenzhuan.registry import Pass, PassContext
 from wenzhuan.walk import stringify
 
 
-@lru_cache(maxsize=None)
-def _converters():
-    return opencc.OpenCC("t2s"), opencc.OpenCC("s2t")
-
-
 _KNOWN: dict[str, int] = {}  # character -> +1 Traditional, -1 Simplified, 0 neither (or not Han)
+
+# Ideographs of the Basic Multilingual Plane: what `_tables()` classifies in advance.
+_BMP_HAN = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+# Han characters of the other planes (rare), still classified one by one as met.
+_ASTRAL_HAN = re.compile("[\U00020000-\U0003134f]")
+# Characters counted one by one before `evidence` builds the tables: a single article needs a
+# few hundred characters classified (milliseconds), the tables take tens of milliseconds to
+# build and then count at the regex engine's speed.
+TABLES_AFTER = 500_000
+_counted = 0
 
 
 def _classify(chars: list[str]) -> None:
-    t2s, s2t = _converters()
+    # the mojibake pass's converters: loading OpenCC's dictionaries again takes tens of ms
+    t2s, s2t = opencc_converter("t2s"), opencc_converter("s2t")
     joined = "\n".join(chars)
-    simplified = t2s.convert(joined).split("\n")
-    traditional = s2t.convert(joined).split("\n")
+    simplified = t2s(joined).split("\n")
+    traditional = s2t(joined).split("\n")
     if len(simplified) != len(chars) or len(traditional) != len(chars):  # never seen; be safe
-        simplified = [t2s.convert(c) for c in chars]
-        traditional = [s2t.convert(c) for c in chars]
+        simplified = [t2s(c) for c in chars]
+        traditional = [s2t(c) for c in chars]
     for ch, s, t in zip(chars, simplified, traditional):
         _KNOWN[ch] = 1 if s != ch and t == ch else -1 if t != ch and s == ch else 0
 
 
-def evidence(text: str) -> tuple[int, int]:
-    """(Simplified, Traditional) evidence: occurrences of script-specific characters."""
+@lru_cache(maxsize=None)
+def _tables() -> tuple[re.Pattern, re.Pattern]:
+    """Regexes matching one Simplified-only and one Traditional-only character of the Basic
+    Multilingual Plane, from the same per-character classification."""
+    chars = [chr(c) for a, b in _BMP_HAN for c in range(a, b + 1)]
+    _classify([c for c in chars if c not in _KNOWN])
+    simplified = [c for c in chars if _KNOWN[c] < 0]
+    traditional = [c for c in chars if _KNOWN[c] > 0]
+    return re.compile(f"[{char_class(simplified)}]"), re.compile(f"[{char_class(traditional)}]")
+
+
+def _counted_evidence(text: str) -> tuple[int, int]:
     counts = Counter(text)
     known = _KNOWN
     unknown = [ch for ch in counts if ch not in known]
@@ -66,6 +83,20 @@ def evidence(text: str) -> tuple[int, int]:
                 simp += n
             else:
                 trad += n
+    return simp, trad
+
+
+def evidence(text: str) -> tuple[int, int]:
+    """(Simplified, Traditional) evidence: occurrences of script-specific characters."""
+    global _counted
+    if _counted < TABLES_AFTER:
+        _counted += len(text)
+        return _counted_evidence(text)
+    simplified, traditional = _tables()
+    simp, trad = len(simplified.findall(text)), len(traditional.findall(text))
+    if _ASTRAL_HAN.search(text):
+        more_simp, more_trad = _counted_evidence("".join(_ASTRAL_HAN.findall(text)))
+        simp, trad = simp + more_simp, trad + more_trad
     return simp, trad
 
 

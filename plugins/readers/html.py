@@ -63,7 +63,8 @@ _XML_DECL = re.compile(r"\A\s*<\?xml[^>]*\?>")
 # expands or fetches what it declares, but would show its tail as text; it is dropped whole.
 _DOCTYPE_SUBSET = re.compile(r"\s*<!DOCTYPE[^\[>]*\[.*?\]\s*>", re.I | re.S)
 MAX_DEPTH = 255  # libxml2's limit without XML_PARSE_HUGE, which stays off
-_WS_RUN = re.compile(r"[ \t\n\r\f]+")
+_WS = " \t\n\r\f"  # HTML's whitespace (not NBSP, not U+3000)
+_WS_RUN = re.compile(f"[{_WS}]+")
 _SNIFF_DOC = re.compile(r"\A\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<!doctype\s+html|\A\s*<html[\s>]", re.I | re.S)
 _SNIFF_TAGS = re.compile(r"<(?:p|div|br|h[1-6]|span|table|ul|ol|li|a\s|strong|em|section|article)\b[^<>]*>", re.I)
 
@@ -240,6 +241,20 @@ def _wide(ch: str) -> bool:
 def finish(nodes: Iterable) -> tuple:
     """Collapse HTML whitespace in an inline list (see the module docstring) and trim its ends."""
     nodes = list(nodes)
+    runs = [n for n in nodes if type(n) is not LineBreak]
+    if len(runs) == 1 and type(runs[0]) is Text:
+        # Most paragraphs: one text run, maybe line breaks before or after it (all trimmed).
+        # Whitespace at its ends goes; a run inside, between two other characters, becomes one
+        # space; a newline (it vanishes between wide characters) or a NUL (the general walk's
+        # mark for a line break) inside takes the general walk.
+        core = runs[0].text.strip(_WS)
+        if "\n" not in core and "\r" not in core and "\x00" not in core:
+            return (Text(_WS_RUN.sub(" ", core)),) if core else ()
+    return _collapse(nodes)
+
+
+def _collapse(nodes: list) -> tuple:
+    """`finish` in general: whitespace collapsed run by run, with each run's neighbours."""
     parts: list[str] = []
     _flat(nodes, parts)
     flat = "".join(parts)

@@ -77,13 +77,36 @@ def split_front_matter(text: str) -> tuple[dict[str, Any] | None, str, int]:
     if not m:
         return None, text, 0
     try:
-        data = yaml.safe_load(m.group(1)) or {}
+        data = _load_yaml(m.group(1)) or {}
     except yaml.YAMLError:
         return None, text, 0
     if not isinstance(data, dict):
         return None, text, 0
     _check_size(data)
     return data, text[m.end():], m.group(0).count("\n")
+
+
+# libyaml parses front matter ten times faster than PyYAML's pure-Python parser, and the values
+# are built by the same PyYAML constructor either way. The two parsers disagree on some unusual
+# input (tabs, byte order marks and Unicode line separators inside, `#` and `?` in odd places),
+# and on deep nesting (PyYAML runs out of recursion, libyaml does not): front matter with any of
+# these characters, with enough indicators (`[ { - :`) to nest deeply, or that libyaml refuses,
+# goes through PyYAML.
+_LIBYAML_LOADER = getattr(yaml, "CSafeLoader", None)
+_NOT_FOR_LIBYAML = re.compile("[\t\ufeff\u2028\u2029\x85#?]")
+_NESTING = re.compile(r"[\[{:-]")  # each level of nesting takes one of these
+_LIBYAML_MAX_NESTING = 100  # far below PyYAML's recursion limit
+
+
+def _load_yaml(text: str) -> Any:
+    """What `yaml.safe_load(text)` returns (or raises)."""
+    if (_LIBYAML_LOADER is not None and not _NOT_FOR_LIBYAML.search(text)
+            and len(_NESTING.findall(text)) < _LIBYAML_MAX_NESTING):
+        try:
+            return yaml.load(text, Loader=_LIBYAML_LOADER)  # noqa: S506 - a safe loader
+        except Exception:  # noqa: BLE001 - PyYAML gives the answer, or the error, below
+            pass
+    return yaml.safe_load(text)
 
 
 def _check_size(data: Any) -> None:

@@ -30,10 +30,10 @@ _HYPHENATED = tuple("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 class Wrap:
     """How a hard-wrapped text is laid out: its width, the slack of a full line, whether
-    indentation starts paragraphs."""
+    indentation starts paragraphs, and the display width of each of its lines."""
 
-    def __init__(self, width: int, slack: int, indents: bool):
-        self.width, self.slack, self.indents = width, slack, indents
+    def __init__(self, width: int, slack: int, indents: bool, widths: list[int]):
+        self.width, self.slack, self.indents, self.widths = width, slack, indents, widths
 
     def full(self, width: int) -> bool:
         return width >= self.width - self.slack
@@ -41,9 +41,16 @@ class Wrap:
 
 def detect_wrap(lines: list[str]) -> Wrap | None:
     """A `Wrap` when the lines look hard-wrapped at a fixed width, else None."""
-    rows = [(display_width(line.rstrip(_STRIP)), line) for line in lines if line.strip(_STRIP)]
-    if len(rows) < 4:
+    trimmed = [line.rstrip(_STRIP) for line in lines]
+    nonblank = [i for i, t in enumerate(trimmed) if t]
+    if len(nonblank) < 4:
         return None
+    # A line of more characters than the widest wrap (+2) is too wide whatever the width: when
+    # there are too many of them (one paragraph per line), no display width needs measuring.
+    if sum(1 for i in nonblank if len(trimmed[i]) > _MAX_WIDTH + 2) > 0.05 * len(nonblank):
+        return None
+    widths = [display_width(t) for t in trimmed]
+    rows = [(widths[i], lines[i]) for i in nonblank]
     counts = Counter(w for w, _ in rows)
     best: tuple[int, int] | None = None
     for w in counts:
@@ -64,7 +71,7 @@ def detect_wrap(lines: list[str]) -> Wrap | None:
             or sentence_ends >= 0.5 * full_count):
         return None
     indented = sum(1 for _, line in rows if line[:1] in INDENT)
-    return Wrap(width, slack, 0 < indented < 0.5 * len(rows))
+    return Wrap(width, slack, 0 < indented < 0.5 * len(rows), widths)
 
 
 def joiner(before: str, after: str) -> str:
@@ -81,6 +88,7 @@ def wrapped_paragraphs(lines: list[str], wrap: Wrap, ctx: ReadContext | None) ->
     """(paragraph text, first line number) for hard-wrapped text."""
     out: list[tuple[str, int]] = []
     current: list[str] = []
+    joins: list[tuple[str, str, str, int]] = []  # (line before, glue, line after, its number)
     first = 0
     last_no = 0
 
@@ -98,19 +106,24 @@ def wrapped_paragraphs(lines: list[str], wrap: Wrap, ctx: ReadContext | None) ->
             close()
         if current:
             glue = joiner(current[-1], text)
-            if ctx is not None:
-                tail, head = current[-1][-8:], text[:8]
-                ctx.change("join-lines", f"{tail}⏎{head}", f"{tail}{glue}{head}", line=last_no)
+            joins.append((current[-1], glue, text, last_no))
             current.append(glue + text)
         else:
             current.append(text)
             first = number
         last_no = number
-        width = display_width(raw.rstrip(_STRIP))
+        width = wrap.widths[number - 1]
         if (not wrap.full(width) and text[-1] in SENTENCE_END) or width < 0.6 * wrap.width:
             close()
     close()
+    if ctx is not None and joins:
+        ctx.defer(len(joins), lambda: [_join_change(*join) for join in joins])
     return out
+
+
+def _join_change(before: str, glue: str, after: str, line: int) -> tuple:
+    tail, head = before[-8:], after[:8]
+    return "join-lines", f"{tail}⏎{head}", f"{tail}{glue}{head}", line, None
 
 
 class TextReader(Reader):
@@ -125,7 +138,7 @@ class TextReader(Reader):
         lines = text.splitlines()
         wrap = detect_wrap(lines)
         if wrap is None:
-            pairs = [(line.strip(_STRIP), n) for n, line in enumerate(lines, start=1) if line.strip(_STRIP)]
+            pairs = [(t, n) for n, line in enumerate(lines, start=1) if (t := line.strip(_STRIP))]
         else:
             pairs = wrapped_paragraphs(lines, wrap, ctx)
         ctx.block_lines.extend(n for _, n in pairs)
