@@ -437,7 +437,7 @@ def test_script_command_engines_come_from_plugins(tmp_path):
                    env={**env, "WENZHUAN_BLOCK_PLUGINS": "wenzhuan.plugins.opencc"})
     assert (done.returncode, done.stdout.decode()) == (0, "漢!语\n"), done.stderr.decode()
     done = run_cli("script", "t2s", input="漢語\n".encode(), env={"WENZHUAN_BLOCK_PLUGINS": "wenzhuan.plugins.opencc"})
-    assert done.returncode == 1 and "no script conversion engine supports 't2s'" in done.stderr.decode()
+    assert done.returncode == 2 and "no script conversion engine supports 't2s'" in done.stderr.decode()
 
 
 def test_convert_stream_in_small_chunks_matches_whole_conversion(lookup):
