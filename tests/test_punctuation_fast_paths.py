@@ -4,11 +4,12 @@ changes nothing more than converting once."""
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wenzhuan.plugins.hanzi import INDENT
-from wenzhuan.plugins.passes.punctuation import _FW, _first_space, _needs_work, _stray_spaces, convert
+from wenzhuan.plugins.passes.punctuation import _FW, _first_space, _needs_work, _stray_spaces, convert_fully
 
 _SPACES = " \u3000\u00a0\t"
 # what convert may change: a half-width mark, a straight double quote, an ellipsis or a double
@@ -37,14 +38,21 @@ def test_stray_spaces_are_found_from_the_first_space(text):
     assert _stray_spaces(text, max(first, 0)) == stray
 
 
-# (without spaces or other half-width marks: a mark converted, or a space removed, can bring
-# another mark next to Chinese, which the next run converts; that is the older rules' business)
-_MARKS_TEXT = st.lists(st.sampled_from(["汉", "字", "a", "1", '"', ".", "...", "。", "-", "--", "“", "”", "，"]),
+_MARKS_TEXT = st.lists(st.sampled_from([" ", "\u3000", "\u00a0", "汉", "字", "a", "1", ",", ";", ":", "!", "?", "(",
+                                        ")", "，", "。", "“", "”", "《", "》", '"', ".", "...", "-", "--"]),
                        max_size=12).map("".join)
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=3000, deadline=None)
 @given(_MARKS_TEXT)
-def test_quotes_ellipses_and_dashes_converted_again_change_nothing(text):
-    once, _ = convert(text)
-    assert convert(once) == (once, [])
+def test_converting_again_changes_nothing(text):
+    once, _ = convert_fully(text)
+    assert convert_fully(once) == (once, [])
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("汉,,", "汉，，"), ("!,汉", "！，汉"), ("《\u00a0!", "《！"), ("') ，'", "'），'"), ("(》;", "（》；"),
+    ("1) 第一条", "1) 第一条"), ("f(x) 和 g(x)", "f(x) 和 g(x)"),
+])
+def test_marks_beside_converted_ones(text, expected):
+    assert convert_fully(text)[0] == expected

@@ -36,8 +36,8 @@ FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", 
 # Latin text uses them with spaces).
 _FW = "，。、；：！？（）「」『』《》【】〔〕〈〉"
 # Looked through when deciding what a mark touches (spaces too: `基础 !2020` is a stray space).
-_CLOSERS = "”’\"')）」』》】〕〉] "
-_OPENERS = "“‘\"'(（「『《【〔〈[ "
+_CLOSERS = "”’\"')）」』》】〕〉] \u3000\u00a0\t"
+_OPENERS = "“‘\"'(（「『《【〔〈[ \u3000\u00a0\t"
 
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
 _QUOTE = re.compile('"')
@@ -123,6 +123,7 @@ def convert(text: str, prev: str = "", nxt: str = "", *, line_start: bool = True
     edits: dict[int, str] = {}  # position in s -> the full-width replacement
     opens: list[int] = []
     pairs: list[tuple[int, int]] = []
+    left: list[int] = []  # marks not converted: one may still be beside a converted one
     closers, openers, cjk_at, n = _CLOSERS, _OPENERS, _CJK_AT, len(s)
     for m in _CANDIDATE.finditer(s, off, off + len(text)):
         i = m.start()
@@ -136,6 +137,8 @@ def convert(text: str, prev: str = "", nxt: str = "", *, line_start: bool = True
                 pairs.append((opens.pop(), i))
             elif _touches(s, i):
                 edits[i] = "）"
+            else:
+                left.append(i)
         else:
             # what the mark touches, looking through closers to the left and openers to the right
             j = i - 1
@@ -149,15 +152,24 @@ def convert(text: str, prev: str = "", nxt: str = "", *, line_start: bool = True
                 j += 1
             if j < n and cjk_at(s, j) is not None:
                 edits[i] = FULL[ch]
+            else:
+                left.append(i)
     for i in opens:  # unpaired opening parentheses
         if _touches(s, i):
             edits[i] = "（"
+        else:
+            left.append(i)
+    left_pairs = []
     for a, b in pairs:
         if a > 0 and _ASCII_ALNUM.match(s, a - 1) and not _CJK.search(s, a, b):
             continue  # f(x), v2(2020): notation glued to Latin, not Chinese parentheses
         if _touches(s, a) or _touches(s, b):
             edits[a] = "（"
             edits[b] = "）"
+        else:
+            left_pairs.append((a, b))
+    if edits and (left or left_pairs):
+        _beside_converted(s, edits, left, left_pairs)
     if '"' in text:
         _pair_quotes(s, off, off + len(text), protected, edits)
     # (start, end, replacement) in s that change the length: ellipses and dashes
@@ -213,6 +225,61 @@ def convert(text: str, prev: str = "", nxt: str = "", *, line_start: bool = True
     return "".join(result), out_edits
 
 
+def convert_fully(text: str, prev: str = "", nxt: str = "", *, line_start: bool = True,
+                  line_end: bool = True) -> tuple[str, list[tuple[str, list[tuple[int, int, str]]]]]:
+    """`convert` until nothing changes: the final text and each round's (text, edits).
+
+    One round almost always suffices; a second is needed where removing a stray space brings a
+    parenthesis or a quote next to a mark converted in the first (`) ，` → `)，` → `），`), which
+    a later run of the pass would otherwise convert: the pass must change nothing the second
+    time."""
+    rounds = []
+    while True:
+        new, edits = convert(text, prev, nxt, line_start=line_start, line_end=line_end)
+        if not edits:
+            return text, rounds
+        rounds.append((text, edits))
+        if len(rounds) == 4 or not (_CANDIDATE.search(new) or '"' in new):  # (4: a guard, never reached)
+            return new, rounds
+        text = new
+
+
+def _beside_converted(s: str, edits: dict[int, str], left: list[int], pairs: list[tuple[int, int]]) -> None:
+    """Convert the marks left half-width that touch a converted one (`汉,,` → `汉，，`,
+    `!,汉` → `！，汉`), until none does: a second run would convert them (a full-width mark is
+    Chinese punctuation), so the pass converts them now and running it again changes nothing."""
+    closers, openers, n = _CLOSERS, _OPENERS, len(s)
+
+    def beside(i: int, through: bool) -> bool:
+        j = i - 1
+        while j >= 0:
+            if j in edits:
+                return True
+            if not (through and s[j] in closers):
+                break
+            j -= 1
+        j = i + 1
+        while j < n:
+            if j in edits:
+                return True
+            if not (through and s[j] in openers):
+                break
+            j += 1
+        return False
+
+    changed = True
+    while changed:
+        changed = False
+        for i in left:
+            if i not in edits and beside(i, s[i] not in "()"):
+                edits[i] = FULL[s[i]]
+                changed = True
+        for a, b in pairs:
+            if a not in edits and (beside(a, False) or beside(b, False)):
+                edits[a], edits[b] = "（", "）"
+                changed = True
+
+
 def _pair_quotes(s: str, start: int, end: int, protected: list[tuple[int, int]], edits: dict[int, str]) -> None:
     """Straight double quotes in `s[start:end]`, in pairs, to `“` and `”` where the pair holds
     Chinese or either quote touches it; nothing when their number is odd."""
@@ -259,12 +326,12 @@ class PunctuationPass(Pass):
             block = index + 1
 
             def fix(text: str, prev: str, nxt: str) -> str:
-                new, edits = convert(text, prev, nxt, line_start=prev in ("", "\n"),
-                                     line_end=nxt in ("", "\n"))
-                if edits:
+                new, rounds = convert_fully(text, prev, nxt, line_start=prev in ("", "\n"),
+                                            line_end=nxt in ("", "\n"))
+                for before, edits in rounds:
                     # one change per cluster of edits, described only if the report is read
-                    defer(_clusters(edits), lambda: [(kind, before, after, line, block)
-                                                     for kind, before, after in _described(text, edits)])
+                    defer(_clusters(edits), lambda before=before, edits=edits: [
+                        (kind, old, after, line, block) for kind, old, after in _described(before, edits)])
                 return new
 
             return fix
