@@ -38,7 +38,7 @@ from .atomic import check_output, write_atomic
 from .errors import DEFAULT_MAX_INPUT, OptionError, OutputError, WenzhuanError
 from .manager import default_host
 from .pipeline import Source, apply_transforms, load, render
-from .registry import Catalog, Writer, resolve_options
+from .registry import Catalog, Writer, options_for, resolve_options
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -62,24 +62,6 @@ class Settings:
     transform_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     reader_options: Mapping[str, Any] = field(default_factory=dict)
     max_size: int | None = DEFAULT_MAX_INPUT
-
-
-def options_for(writer: Writer, given: Mapping[str, Any], writers: Sequence[Writer]) -> dict[str, Any]:
-    """The subset of `given` writer options that `writer` declares.
-
-    With one writer every option goes to it (so an unknown one is reported by `resolve_options`);
-    with several, each gets the options it declares, and an option none declares is an error.
-    """
-    if len(writers) <= 1:
-        return dict(given)
-    declared = {o.name for o in writer.options}
-    everyone = {o.name for w in writers for o in w.options}
-    unknown = [k for k in given if k.replace("-", "_") not in everyone]
-    if unknown:
-        names = ", ".join(w.name for w in writers)
-        raise OptionError(f"no format of {names} has an option {unknown[0]!r}",
-                          hint="see `wenzhuan formats FORMAT` for each format's options")
-    return {k: v for k, v in given.items() if k.replace("-", "_") in declared}
 
 
 def fingerprint(settings: Settings, writer: Writer, catalog: Catalog) -> str:

@@ -16,6 +16,7 @@ from .errors import (
 from .manager import default_host
 from .model import to_dict
 from .pipeline import Source, apply_transforms, load, render
+from .registry import options_for
 from .script import plan_editions
 
 # Most specific first: the kind names the HTTP status the service answers with.
@@ -57,12 +58,7 @@ def _run(job: dict[str, Any]) -> dict[str, Any]:
     catalog = host.catalog
     writers = [catalog.writer(name) for name in job["formats"]]
     options = dict(job.get("options", {}))
-    declared = {o.name for w in writers for o in w.options}
-    unknown = sorted(k for k in options if k.replace("-", "_") not in declared)
-    if unknown:
-        names = ", ".join(sorted(declared)) or "none"
-        raise OptionError(f"unknown option(s) {', '.join(unknown)} for {', '.join(w.name for w in writers)}",
-                          hint=f"options: {names}")
+    given = {w.name: options_for(w, options, writers) for w in writers}  # (refuses options no format has)
     # A path option names a file on the server: over HTTP it would let any client read (and
     # probe for) the server's files, so the service refuses such options outright.
     server_files = sorted(o.name for w in writers for o in w.options
@@ -79,8 +75,7 @@ def _run(job: dict[str, Any]) -> dict[str, Any]:
                                host=host, options=plan.options)
         files = []
         for writer in writers:
-            own = {k: v for k, v in options.items() if k.replace("-", "_") in {o.name for o in writer.options}}
-            data = render(doc, writer, own, loaded.report, catalog=catalog)
+            data = render(doc, writer, given[writer.name], loaded.report, catalog=catalog)
             files.append({"format": writer.name, "extension": writer.extensions[0] if writer.extensions else "bin",
                           "media_type": writer.media_type, "data": data})
     except WenzhuanError as exc:

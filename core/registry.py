@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, ClassVar, Generic, Iterable, Mapping, TypeVar
+from typing import Any, BinaryIO, ClassVar, Generic, Iterable, Mapping, Sequence, TypeVar
 
 from .errors import FormatError, OptionError, PluginError
 from .model import Document
@@ -89,6 +89,24 @@ def resolve_options(declared: Iterable[Option], given: Mapping[str, Any], *, own
             raise OptionError(f"{owner} has no option {key!r}", hint=hint)
         out[name] = opt.parse(raw, owner=owner)
     return out
+
+
+def options_for(writer: "Writer", given: Mapping[str, Any], writers: Sequence["Writer"]) -> dict[str, Any]:
+    """The subset of `given` writer options that `writer` declares.
+
+    With one writer every option goes to it (so an unknown one is reported by `resolve_options`);
+    with several, each gets the options it declares, and an option none declares is an error.
+    """
+    if len(writers) <= 1:
+        return dict(given)
+    declared = {o.name for o in writer.options}
+    everyone = {o.name for w in writers for o in w.options}
+    unknown = [k for k in given if k.replace("-", "_") not in everyone]
+    if unknown:
+        names = ", ".join(w.name for w in writers)
+        takes = "; ".join(f"{w.name}: {', '.join(sorted(o.name for o in w.options)) or 'none'}" for w in writers)
+        raise OptionError(f"no format of {names} has an option {unknown[0]!r}", hint=f"options: {takes}")
+    return {k: v for k, v in given.items() if k.replace("-", "_") in declared}
 
 
 class _Context:

@@ -460,7 +460,7 @@ def test_writer_options_go_to_the_formats_that_declare_them(tmp_path):
     done = run_cli("convert", str(src), "-t", "md", "-t", "json", "-o", str(out), "-O", "colour=red")
     assert done.returncode == 2
     assert err_lines(done) == ["wenzhuan: error: no format of markdown, json has an option 'colour' "
-                               "(see `wenzhuan formats FORMAT` for each format's options)"]
+                               "(options: markdown: front_matter; json: indent)"]
 
 
 # ----------------------------------------------------------------- where -o points, output
