@@ -23,3 +23,10 @@ def test_paragraph_ends_are_trimmed_and_inner_whitespace_collapsed():
     doc = read_html("<p>\n  城西社区 图书馆\n扩建完工。 </p><p>&nbsp;&nbsp;周末起延长开放时间。<br></p><p> \n </p>")
     assert [b.content for b in doc.blocks] == [(Text("城西社区 图书馆扩建完工。"),),
                                                (Text("\xa0\xa0周末起延长开放时间。"),)]
+
+
+def test_nested_page_chrome_is_dropped_whole():
+    nested = "<aside>" * 200 + "旁" + "</aside>" * 200
+    page = "<body>" + nested * 200 + "<p>正文。</p></body>"
+    doc = read_html(page)
+    assert [b.content for b in doc.blocks] == [(Text("正文。"),)]

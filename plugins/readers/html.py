@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from itertools import islice
 from typing import Iterable
 
 from lxml import etree
@@ -359,13 +360,66 @@ def html_blocks(fragment: str, ctx: ReadContext | None = None, line_offset: int 
     return _Converter(ctx, line_offset).blocks(root)
 
 
+# A web page's own header, footer and sidebars (site links, copyright, share buttons, related
+# articles) are not the article; inside an <article> or <main> they are (its heading, byline).
+_CHROME = ("header", "footer", "aside")
+_CONTENT = ("article", "main")
+
+
+def _article_root(root, ctx: ReadContext | None):
+    """The part of a page that is the article: its one <main> (else its one <article>), else the
+    page without the header, footer and sidebars outside any <article> or <main>. A page header
+    holding the page's only <h1> (the title) is kept. What is left out is reported."""
+    chrome = _chrome(root)
+    for tag in _CONTENT:
+        found = list(islice(root.iter(tag), 2))
+        if len(found) == 1 and found[0].text_content().strip():
+            _report_dropped(chrome, ctx)
+            return found[0]
+    h1 = list(islice(root.iter("h1"), 2))
+    if len(h1) == 1:  # the title in the page's header: kept
+        chrome = [el for el in chrome if el is not h1[0] and el not in h1[0].iterancestors()]
+    _report_dropped(chrome, ctx)
+    for el in chrome:
+        el.drop_tree()
+    return root
+
+
+def _chrome(root) -> list:
+    """The outermost headers, footers and sidebars outside every <article> and <main>, in one
+    walk (a check of each one's ancestors would be quadratic on deeply nested input)."""
+    found, content, inside = [], 0, 0
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        tag = el.tag
+        if tag in _CONTENT:
+            content += 1 if event == "start" else -1
+        elif tag in _CHROME:
+            if event == "start":
+                if not content and not inside:
+                    found.append(el)
+                inside += 1
+            else:
+                inside -= 1
+    return found
+
+
+def _report_dropped(elements, ctx: ReadContext | None) -> None:
+    if ctx is None:
+        return
+    for el in elements:
+        text = _WS_RUN.sub(" ", el.text_content()).strip()
+        if text:
+            ctx.change("page chrome", f"<{el.tag}> {text[:60]}{'…' if len(text) > 60 else ''}", "",
+                       line=el.sourceline)
+
+
 def read_html(text: str, ctx: ReadContext | None = None) -> Document:
     root = parse(text)
     if root is None:
         return Document()
     title_el = root.find(".//title")
     title = _WS_RUN.sub(" ", title_el.text_content()).strip() if title_el is not None else ""
-    pairs = _Converter(ctx).blocks(root)
+    pairs = _Converter(ctx).blocks(_article_root(root, ctx))
     if ctx is not None:
         ctx.block_lines.extend(line or 0 for _, line in pairs)
     return Document(Metadata(title=title), tuple(b for b, _ in pairs))
