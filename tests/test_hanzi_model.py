@@ -5,7 +5,7 @@ give what the plain way gives."""
 import opencc
 
 from wenzhuan import disk_cache
-from wenzhuan.plugins.passes._hanzi import HanziModel, _decode_range, _decode_row, _opencc_forms, _tables_key
+from wenzhuan.plugins.passes._hanzi import HanziModel, _decode_range, _decode_row, _opencc_forms, cache_key
 
 
 def test_regional_forms_are_what_s2tw_and_s2hk_write():
@@ -40,7 +40,7 @@ def test_cached_tables_are_the_built_ones(tmp_path, monkeypatch):
     monkeypatch.setenv("WENZHUAN_CACHE_DIR", str(tmp_path))
     assert _tables(HanziModel()) == built  # built and stored
     assert (tmp_path / "hanzi-tables.marshal").is_file()
-    assert disk_cache.load("hanzi-tables", _tables_key()) is not None
+    assert disk_cache.load("hanzi-tables", cache_key()) is not None
     assert _tables(HanziModel()) == built  # loaded
 
 
@@ -51,9 +51,9 @@ def test_a_corrupt_or_stale_cache_is_rebuilt(tmp_path, monkeypatch):
     for junk in (b"", b"\x00garbage", path.read_bytes()[:1000]):
         path.write_bytes(junk)
         assert _tables(HanziModel()) == built
-        assert disk_cache.load("hanzi-tables", _tables_key()) is not None  # written again
+        assert disk_cache.load("hanzi-tables", cache_key()) is not None  # written again
     disk_cache.store("hanzi-tables", ("another", "key"), ((), (), {}, {}, "x"))
-    assert disk_cache.load("hanzi-tables", _tables_key()) is None
+    assert disk_cache.load("hanzi-tables", cache_key()) is None
     assert _tables(HanziModel()) == built
 
 
@@ -62,3 +62,25 @@ def test_no_cache_folder_writes_nothing(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     HanziModel()
     assert not any(tmp_path.iterdir())
+
+
+def test_the_script_pass_tables_from_the_cache_are_the_built_ones(tmp_path, monkeypatch):
+    from wenzhuan.plugins.passes import script
+
+    def fresh():
+        script._tables.cache_clear()
+        script._cached_tables.cache_clear()
+        return [p.pattern for p in script._tables()]
+
+    try:
+        monkeypatch.setenv("WENZHUAN_CACHE_DIR", "")
+        built = fresh()
+        assert script._cached_tables() is None
+        monkeypatch.setenv("WENZHUAN_CACHE_DIR", str(tmp_path))
+        assert fresh() == built  # built and stored
+        assert fresh() == built and script._cached_tables() is not None  # loaded
+        (tmp_path / "script-tables.marshal").write_bytes(b"\x00junk")
+        assert fresh() == built
+    finally:
+        script._tables.cache_clear()
+        script._cached_tables.cache_clear()

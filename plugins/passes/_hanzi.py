@@ -92,7 +92,7 @@ class HanziModel:
     the same Python, OpenCC and this module: building them takes a tenth of a second."""
 
     def __init__(self) -> None:
-        key = _tables_key()
+        key = cache_key()
         tables = disk_cache.load("hanzi-tables", key)
         if tables is None:
             tables = _build_tables()
@@ -196,15 +196,18 @@ def model() -> HanziModel:
     return HanziModel()
 
 
-def _tables_key() -> tuple:
-    """What the tables are built from: the codecs (Python's version), OpenCC and this code."""
+def cache_key(*sources: str) -> tuple:
+    """The disk cache's key for tables built from Python's codecs and OpenCC by this module and
+    `sources` (their files): their versions and the code's hash."""
     import hashlib
     import sys
 
     import opencc
 
-    return (sys.version, getattr(opencc, "__version__", ""),
-            hashlib.sha256(Path(__file__).read_bytes()).hexdigest())
+    digest = hashlib.sha256()
+    for source in (__file__, *sources):
+        digest.update(Path(source).read_bytes())
+    return sys.version, getattr(opencc, "__version__", ""), digest.hexdigest()
 
 
 def _build_tables() -> tuple:

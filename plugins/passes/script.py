@@ -8,6 +8,8 @@ any evidence is plain `zh`. A language set by front matter is kept.
 Only distinct characters are converted (one OpenCC call per document), so the cost is a count
 over the text, not a conversion of it; once a process has counted half a million characters, every
 ideograph of the Basic Multilingual Plane is classified at once and counting is two regex scans.
+That classification is kept in the disk cache (`wenzhuan.disk_cache`), so later processes count
+with the regex scans from their first document, without loading OpenCC.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from functools import lru_cache
 from wenzhuan.hookspecs import hookimpl
 from wenzhuan.model import Document
 from wenzhuan.plugins.hanzi import HAN_RE
-from wenzhuan.plugins.passes._hanzi import char_class, opencc_converter
+from wenzhuan import disk_cache
+from wenzhuan.plugins.passes._hanzi import cache_key, char_class, opencc_converter
 from wenzhuan.registry import Pass, PassContext
 from wenzhuan.walk import stringify
 
@@ -54,12 +57,25 @@ def _classify(chars: list[str]) -> None:
 @lru_cache(maxsize=None)
 def _tables() -> tuple[re.Pattern, re.Pattern]:
     """Regexes matching one Simplified-only and one Traditional-only character of the Basic
-    Multilingual Plane, from the same per-character classification."""
+    Multilingual Plane, from the same per-character classification (stored in the disk cache:
+    classifying them loads two OpenCC dictionaries, a tenth of a second)."""
+    found = _cached_tables()
+    if found is not None:
+        return found
     chars = [chr(c) for a, b in _BMP_HAN for c in range(a, b + 1)]
     _classify([c for c in chars if c not in _KNOWN])
-    simplified = [c for c in chars if _KNOWN[c] < 0]
-    traditional = [c for c in chars if _KNOWN[c] > 0]
-    return re.compile(f"[{char_class(simplified)}]"), re.compile(f"[{char_class(traditional)}]")
+    classes = (char_class([c for c in chars if _KNOWN[c] < 0]), char_class([c for c in chars if _KNOWN[c] > 0]))
+    disk_cache.store("script-tables", cache_key(__file__), classes)
+    return re.compile(f"[{classes[0]}]"), re.compile(f"[{classes[1]}]")
+
+
+@lru_cache(maxsize=None)
+def _cached_tables() -> tuple[re.Pattern, re.Pattern] | None:
+    """`_tables()` from the disk cache, None when it has not got them."""
+    classes = disk_cache.load("script-tables", cache_key(__file__))
+    if not (isinstance(classes, tuple) and len(classes) == 2 and all(isinstance(c, str) for c in classes)):
+        return None
+    return re.compile(f"[{classes[0]}]"), re.compile(f"[{classes[1]}]")
 
 
 def _counted_evidence(text: str) -> tuple[int, int]:
@@ -89,7 +105,7 @@ def _counted_evidence(text: str) -> tuple[int, int]:
 def evidence(text: str) -> tuple[int, int]:
     """(Simplified, Traditional) evidence: occurrences of script-specific characters."""
     global _counted
-    if _counted < TABLES_AFTER:
+    if _counted < TABLES_AFTER and _cached_tables() is None:
         _counted += len(text)
         return _counted_evidence(text)
     simplified, traditional = _tables()
