@@ -69,18 +69,16 @@ def test_the_script_pass_tables_from_the_cache_are_the_built_ones(tmp_path, monk
 
     def fresh():
         script._tables.cache_clear()
-        script._cached_tables.cache_clear()
         return [p.pattern for p in script._tables()]
 
     try:
         monkeypatch.setenv("WENZHUAN_CACHE_DIR", "")
         built = fresh()
-        assert script._cached_tables() is None
         monkeypatch.setenv("WENZHUAN_CACHE_DIR", str(tmp_path))
         assert fresh() == built  # built and stored
-        assert fresh() == built and script._cached_tables() is not None  # loaded
+        assert disk_cache.load("script-tables", cache_key(script.__file__)) is not None
+        assert fresh() == built  # loaded
         (tmp_path / "script-tables.marshal").write_bytes(b"\x00junk")
         assert fresh() == built
     finally:
         script._tables.cache_clear()
-        script._cached_tables.cache_clear()

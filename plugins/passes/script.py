@@ -8,8 +8,9 @@ any evidence is plain `zh`. A language set by front matter is kept.
 Only distinct characters are converted (one OpenCC call per document), so the cost is a count
 over the text, not a conversion of it; once a process has counted half a million characters, every
 ideograph of the Basic Multilingual Plane is classified at once and counting is two regex scans.
-That classification is kept in the disk cache (`wenzhuan.disk_cache`), so later processes count
-with the regex scans from their first document, without loading OpenCC.
+With the disk cache on (`wenzhuan.disk_cache`), that classification is kept there and used from
+the first document: building it costs a process little more than the first count, and later
+processes count with the regex scans without loading OpenCC.
 """
 
 from __future__ import annotations
@@ -57,24 +58,15 @@ def _classify(chars: list[str]) -> None:
 @lru_cache(maxsize=None)
 def _tables() -> tuple[re.Pattern, re.Pattern]:
     """Regexes matching one Simplified-only and one Traditional-only character of the Basic
-    Multilingual Plane, from the same per-character classification (stored in the disk cache:
-    classifying them loads two OpenCC dictionaries, a tenth of a second)."""
-    found = _cached_tables()
-    if found is not None:
-        return found
-    chars = [chr(c) for a, b in _BMP_HAN for c in range(a, b + 1)]
-    _classify([c for c in chars if c not in _KNOWN])
-    classes = (char_class([c for c in chars if _KNOWN[c] < 0]), char_class([c for c in chars if _KNOWN[c] > 0]))
-    disk_cache.store("script-tables", cache_key(__file__), classes)
-    return re.compile(f"[{classes[0]}]"), re.compile(f"[{classes[1]}]")
-
-
-@lru_cache(maxsize=None)
-def _cached_tables() -> tuple[re.Pattern, re.Pattern] | None:
-    """`_tables()` from the disk cache, None when it has not got them."""
-    classes = disk_cache.load("script-tables", cache_key(__file__))
+    Multilingual Plane, from the same per-character classification (kept in the disk cache:
+    classifying them loads two OpenCC dictionaries, most of a tenth of a second)."""
+    key = cache_key(__file__)
+    classes = disk_cache.load("script-tables", key)
     if not (isinstance(classes, tuple) and len(classes) == 2 and all(isinstance(c, str) for c in classes)):
-        return None
+        chars = [chr(c) for a, b in _BMP_HAN for c in range(a, b + 1)]
+        _classify([c for c in chars if c not in _KNOWN])
+        classes = (char_class([c for c in chars if _KNOWN[c] < 0]), char_class([c for c in chars if _KNOWN[c] > 0]))
+        disk_cache.store("script-tables", key, classes)
     return re.compile(f"[{classes[0]}]"), re.compile(f"[{classes[1]}]")
 
 
@@ -105,7 +97,7 @@ def _counted_evidence(text: str) -> tuple[int, int]:
 def evidence(text: str) -> tuple[int, int]:
     """(Simplified, Traditional) evidence: occurrences of script-specific characters."""
     global _counted
-    if _counted < TABLES_AFTER and _cached_tables() is None:
+    if _counted < TABLES_AFTER and disk_cache.cache_dir() is None:
         _counted += len(text)
         return _counted_evidence(text)
     simplified, traditional = _tables()
