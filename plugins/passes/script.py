@@ -20,10 +20,10 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+from wenzhuan import disk_cache
 from wenzhuan.hookspecs import hookimpl
 from wenzhuan.model import Document
 from wenzhuan.plugins.hanzi import HAN_RE
-from wenzhuan import disk_cache
 from wenzhuan.plugins.passes._hanzi import cache_key, char_class, opencc_converter
 from wenzhuan.registry import Pass, PassContext
 from wenzhuan.walk import stringify
