@@ -94,7 +94,7 @@ class HanziModel:
     def __init__(self) -> None:
         key = cache_key()
         tables = disk_cache.load("hanzi-tables", key)
-        if tables is None:
+        if not (isinstance(tables, tuple) and len(tables) == 5):
             tables = _build_tables()
             disk_cache.store("hanzi-tables", key, tables)
         tier1, tier2, self.pair_char, self.char_pair, suspect = tables
