@@ -682,8 +682,10 @@ def _pool_context():
 
 # A task holds as many files as take about this long (by the seconds per file so far): results,
 # and so the journal and the display, are never more than this much work behind, which is also
-# all a `kill -9` of the main process can cost a rerun per worker.
-TASK_SECONDS = 0.025
+# all a `kill -9` of the main process can cost a rerun per worker. Every task costs the pool CPU
+# (pickling, pipes, wake-ups): with 25 ms (2-4 Markdown articles a task) the main process of a
+# 1,000-article batch spent about 0.1 s more than with 50 ms, which still keeps the display lively.
+TASK_SECONDS = 0.05
 MAX_TASK_FILES = 32
 
 

@@ -56,12 +56,13 @@ class PluginHost:
         self.provenance: dict[str, Provider] = {}
         for name in block or ():
             self.pm.set_blocked(name)
+        version = _version("wenzhuan") if builtins else None  # looked up once, not once per built-in
         for module_name in builtins:
             if self.pm.is_blocked(module_name):
                 continue
             module = importlib.import_module(module_name)  # a broken built-in is our bug: fail loudly
             self.pm.register(module, module_name)
-            self.provenance[module_name] = Provider(module_name, "wenzhuan", _version("wenzhuan"), True)
+            self.provenance[module_name] = Provider(module_name, "wenzhuan", version, True)
         self.pm.check_pending()
         if entry_points:
             self._load_entry_points(load)

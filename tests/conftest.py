@@ -1,10 +1,13 @@
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 # Third-party plugins installed in the venv stay out of tests unless a test asks for them.
 os.environ.setdefault("WENZHUAN_LOAD_PLUGINS", "")
+# Built tables are cached in a folder of this run, not in the user's cache (wenzhuan.disk_cache).
+os.environ.setdefault("WENZHUAN_CACHE_DIR", tempfile.mkdtemp(prefix="wenzhuan-test-cache-"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

@@ -4,7 +4,8 @@ give what the plain way gives."""
 
 import opencc
 
-from wenzhuan.plugins.passes._hanzi import _decode_range, _decode_row, _opencc_forms
+from wenzhuan import disk_cache
+from wenzhuan.plugins.passes._hanzi import HanziModel, _decode_range, _decode_row, _opencc_forms, cache_key
 
 
 def test_regional_forms_are_what_s2tw_and_s2hk_write():
@@ -27,3 +28,57 @@ def test_rows_decode_as_their_pairs_do():
                 except UnicodeDecodeError:
                     pass
             assert _decode_row(codec, lead, trails) == expected, (codec, hex(lead))
+
+
+def _tables(m):
+    return m.tier1, m.tier2, list(m.pair_char.items()), list(m.char_pair.items()), m.suspect_re.pattern
+
+
+def test_cached_tables_are_the_built_ones(tmp_path, monkeypatch):
+    monkeypatch.setenv("WENZHUAN_CACHE_DIR", "")  # off: built
+    built = _tables(HanziModel())
+    monkeypatch.setenv("WENZHUAN_CACHE_DIR", str(tmp_path))
+    assert _tables(HanziModel()) == built  # built and stored
+    assert (tmp_path / "hanzi-tables.marshal").is_file()
+    assert disk_cache.load("hanzi-tables", cache_key()) is not None
+    assert _tables(HanziModel()) == built  # loaded
+
+
+def test_a_corrupt_or_stale_cache_is_rebuilt(tmp_path, monkeypatch):
+    monkeypatch.setenv("WENZHUAN_CACHE_DIR", str(tmp_path))
+    built = _tables(HanziModel())
+    path = tmp_path / "hanzi-tables.marshal"
+    for junk in (b"", b"\x00garbage", path.read_bytes()[:1000]):
+        path.write_bytes(junk)
+        assert _tables(HanziModel()) == built
+        assert disk_cache.load("hanzi-tables", cache_key()) is not None  # written again
+    disk_cache.store("hanzi-tables", ("another", "key"), ((), (), {}, {}, "x"))
+    assert disk_cache.load("hanzi-tables", cache_key()) is None
+    assert _tables(HanziModel()) == built
+
+
+def test_no_cache_folder_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("WENZHUAN_CACHE_DIR", "")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    HanziModel()
+    assert not any(tmp_path.iterdir())
+
+
+def test_the_script_pass_tables_from_the_cache_are_the_built_ones(tmp_path, monkeypatch):
+    from wenzhuan.plugins.passes import script
+
+    def fresh():
+        script._tables.cache_clear()
+        return [p.pattern for p in script._tables()]
+
+    try:
+        monkeypatch.setenv("WENZHUAN_CACHE_DIR", "")
+        built = fresh()
+        monkeypatch.setenv("WENZHUAN_CACHE_DIR", str(tmp_path))
+        assert fresh() == built  # built and stored
+        assert disk_cache.load("script-tables", cache_key(script.__file__)) is not None
+        assert fresh() == built  # loaded
+        (tmp_path / "script-tables.marshal").write_bytes(b"\x00junk")
+        assert fresh() == built
+    finally:
+        script._tables.cache_clear()

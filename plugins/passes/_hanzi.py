@@ -17,8 +17,10 @@ import functools
 import re
 from importlib import resources
 from operator import itemgetter
+from pathlib import Path
 from typing import Callable
 
+from wenzhuan import disk_cache
 from wenzhuan.model import Document, Heading, Para, Text
 from wenzhuan.walk import map_inlines
 
@@ -85,34 +87,20 @@ def _decode_range(codec: str, leads: range, trails: range) -> set[str]:
 
 
 class HanziModel:
-    """Built once, lazily (about 50 ms): the passes' fast paths need only `suspect_re`."""
+    """Built once, lazily: the passes' fast paths need only `suspect_re`. Its tables come from
+    the disk cache (`wenzhuan.disk_cache`) when they were built before with the same Python,
+    OpenCC and this module: building them takes a tenth of a second, loading them 20 ms."""
 
     def __init__(self) -> None:
-        tier1 = _decode_range("gb2312", range(0xB0, 0xD8), range(0xA1, 0xFF))
-        tier2 = _decode_range("gb2312", range(0xD8, 0xF8), range(0xA1, 0xFF))
-        big5_1, big5_2 = set(), set()
-        for a in range(0xA4, 0xFA):
-            for code, ch in _decode_row("big5", a, [*range(0x40, 0x7F), *range(0xA1, 0xFF)]):
-                (big5_1 if code <= 0xC67E else big5_2).add(ch)
-        # and the Traditional forms OpenCC writes for frequent Simplified characters (爲, 裏):
-        # converted text must not look suspicious
-        self.tier1 = frozenset(tier1 | big5_1 | {c for c in _opencc_forms("".join(sorted(tier1))) if is_han(c)})
-        self.tier2 = frozenset((tier2 | big5_2) - self.tier1)
-        # every character a GBK double-byte pair decodes to (gb18030 maps the user-defined
-        # area to the Private Use Area, so it round-trips): the alphabet of both kinds of garbling
-        self.pair_char: dict[int, str] = {}
-        self.char_pair: dict[str, bytes] = {}
-        for a in range(0x81, 0xFF):
-            for code, ch in _decode_row("gb18030", a, [*range(0x40, 0x7F), *range(0x80, 0xFF)]):
-                if len(ch) == 1:
-                    self.pair_char[code] = ch
-                    self.char_pair.setdefault(ch, code.to_bytes(2, "big"))
-        fine = set(self.tier1) | set(COMMON_PUNCT) | {chr(c) for c in range(0x80, 0x250)}
-        fine |= {chr(c) for c in range(0x2000, 0x2070)} | {chr(c) for c in range(0xFF01, 0xFF5F)}
-        fine |= {chr(c) for c in range(0x3000, 0x3020)} | {chr(c) for c in range(0x2460, 0x2500)}
-        suspect = sorted((set(self.char_pair) - fine) | {"\ufffd"})
+        key = cache_key()
+        tables = disk_cache.load("hanzi-tables", key)
+        if not (isinstance(tables, tuple) and len(tables) == 5):
+            tables = _build_tables()
+            disk_cache.store("hanzi-tables", key, tables)
+        tier1, tier2, self.pair_char, self.char_pair, suspect = tables
+        self.tier1, self.tier2 = frozenset(tier1), frozenset(tier2)
         # A character class of ~20,000 members compiles to a bitmap: one cheap scan per text run.
-        self.suspect_re = re.compile("[" + char_class(suspect) + "]")
+        self.suspect_re = re.compile("[" + suspect + "]")
         self._logp: dict[str, float] = {}
         self._bigrams: dict[str, int] | None = None
         self._charw: dict[str, int] | None = None
@@ -206,6 +194,48 @@ class HanziModel:
 @functools.lru_cache(maxsize=1)
 def model() -> HanziModel:
     return HanziModel()
+
+
+def cache_key(*sources: str) -> tuple:
+    """The disk cache's key for tables built from Python's codecs and OpenCC by this module and
+    `sources` (their files): their versions and the code's hash."""
+    import hashlib
+    import sys
+
+    import opencc
+
+    digest = hashlib.sha256()
+    for source in (__file__, *sources):
+        digest.update(Path(source).read_bytes())
+    return sys.version, getattr(opencc, "__version__", ""), digest.hexdigest()
+
+
+def _build_tables() -> tuple:
+    """(tier1, tier2, pair_char, char_pair, suspect character class), see `HanziModel`."""
+    tier1 = _decode_range("gb2312", range(0xB0, 0xD8), range(0xA1, 0xFF))
+    tier2 = _decode_range("gb2312", range(0xD8, 0xF8), range(0xA1, 0xFF))
+    big5_1, big5_2 = set(), set()
+    for a in range(0xA4, 0xFA):
+        for code, ch in _decode_row("big5", a, [*range(0x40, 0x7F), *range(0xA1, 0xFF)]):
+            (big5_1 if code <= 0xC67E else big5_2).add(ch)
+    # and the Traditional forms OpenCC writes for frequent Simplified characters (爲, 裏):
+    # converted text must not look suspicious
+    tier1 = frozenset(tier1 | big5_1 | {c for c in _opencc_forms("".join(sorted(tier1))) if is_han(c)})
+    tier2 = frozenset((tier2 | big5_2) - tier1)
+    # every character a GBK double-byte pair decodes to (gb18030 maps the user-defined
+    # area to the Private Use Area, so it round-trips): the alphabet of both kinds of garbling
+    pair_char: dict[int, str] = {}
+    char_pair: dict[str, bytes] = {}
+    for a in range(0x81, 0xFF):
+        for code, ch in _decode_row("gb18030", a, [*range(0x40, 0x7F), *range(0x80, 0xFF)]):
+            if len(ch) == 1:
+                pair_char[code] = ch
+                char_pair.setdefault(ch, code.to_bytes(2, "big"))
+    fine = set(tier1) | set(COMMON_PUNCT) | {chr(c) for c in range(0x80, 0x250)}
+    fine |= {chr(c) for c in range(0x2000, 0x2070)} | {chr(c) for c in range(0xFF01, 0xFF5F)}
+    fine |= {chr(c) for c in range(0x3000, 0x3020)} | {chr(c) for c in range(0x2460, 0x2500)}
+    suspect = sorted((set(char_pair) - fine) | {"\ufffd"})
+    return tier1, tier2, pair_char, char_pair, char_class(suspect)
 
 
 # ---------------------------------------------------------------------- OpenCC, lazily

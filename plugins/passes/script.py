@@ -8,6 +8,9 @@ any evidence is plain `zh`. A language set by front matter is kept.
 Only distinct characters are converted (one OpenCC call per document), so the cost is a count
 over the text, not a conversion of it; once a process has counted half a million characters, every
 ideograph of the Basic Multilingual Plane is classified at once and counting is two regex scans.
+With the disk cache on (`wenzhuan.disk_cache`), that classification is kept there and used from
+the first document: building it costs a process little more than the first count, and later
+processes count with the regex scans without loading OpenCC.
 """
 
 from __future__ import annotations
@@ -17,10 +20,11 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+from wenzhuan import disk_cache
 from wenzhuan.hookspecs import hookimpl
 from wenzhuan.model import Document
 from wenzhuan.plugins.hanzi import HAN_RE
-from wenzhuan.plugins.passes._hanzi import char_class, opencc_converter
+from wenzhuan.plugins.passes._hanzi import cache_key, char_class, opencc_converter
 from wenzhuan.registry import Pass, PassContext
 from wenzhuan.walk import stringify
 
@@ -54,12 +58,16 @@ def _classify(chars: list[str]) -> None:
 @lru_cache(maxsize=None)
 def _tables() -> tuple[re.Pattern, re.Pattern]:
     """Regexes matching one Simplified-only and one Traditional-only character of the Basic
-    Multilingual Plane, from the same per-character classification."""
-    chars = [chr(c) for a, b in _BMP_HAN for c in range(a, b + 1)]
-    _classify([c for c in chars if c not in _KNOWN])
-    simplified = [c for c in chars if _KNOWN[c] < 0]
-    traditional = [c for c in chars if _KNOWN[c] > 0]
-    return re.compile(f"[{char_class(simplified)}]"), re.compile(f"[{char_class(traditional)}]")
+    Multilingual Plane, from the same per-character classification (kept in the disk cache:
+    classifying them loads two OpenCC dictionaries, most of a tenth of a second)."""
+    key = cache_key(__file__)
+    classes = disk_cache.load("script-tables", key)
+    if not (isinstance(classes, tuple) and len(classes) == 2 and all(isinstance(c, str) for c in classes)):
+        chars = [chr(c) for a, b in _BMP_HAN for c in range(a, b + 1)]
+        _classify([c for c in chars if c not in _KNOWN])
+        classes = (char_class([c for c in chars if _KNOWN[c] < 0]), char_class([c for c in chars if _KNOWN[c] > 0]))
+        disk_cache.store("script-tables", key, classes)
+    return re.compile(f"[{classes[0]}]"), re.compile(f"[{classes[1]}]")
 
 
 def _counted_evidence(text: str) -> tuple[int, int]:
@@ -89,7 +97,7 @@ def _counted_evidence(text: str) -> tuple[int, int]:
 def evidence(text: str) -> tuple[int, int]:
     """(Simplified, Traditional) evidence: occurrences of script-specific characters."""
     global _counted
-    if _counted < TABLES_AFTER:
+    if _counted < TABLES_AFTER and disk_cache.cache_dir() is None:
         _counted += len(text)
         return _counted_evidence(text)
     simplified, traditional = _tables()

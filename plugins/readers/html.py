@@ -18,12 +18,10 @@ row separate paragraphs (how many CMSs mark them); one `<br>` is a line break.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from itertools import islice
 from typing import Iterable
-
-from lxml import etree
-from lxml import html as lxml_html
 
 from wenzhuan.errors import InputError
 from wenzhuan.hookspecs import hookimpl
@@ -36,8 +34,16 @@ from wenzhuan.registry import ReadContext, Reader
 from wenzhuan.sanitize import UNSAFE_SCHEMES, is_unsafe_url  # noqa: F401 - UNSAFE_SCHEMES re-exported
 from wenzhuan.walk import merge_text
 
-_PARSER = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, recover=True,
-                               huge_tree=False)
+
+@functools.lru_cache(maxsize=1)
+def _parser():
+    """lxml's HTML parser, imported on first use: most batches read no HTML (Markdown imports
+    this module for its HTML blocks), and importing lxml costs about 10 ms."""
+    from lxml import html as lxml_html
+
+    return lxml_html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, recover=True,
+                                huge_tree=False)
+
 
 DROP = frozenset({
     "script", "style", "noscript", "template", "iframe", "frame", "frameset", "object", "embed", "svg",
@@ -83,8 +89,11 @@ def parse(text: str):
         text = "\n" * m.group(0).count("\n") + text[m.end():]  # lines kept in step for the report
     if not text.strip():
         return None
-    root = etree.fromstring(text, parser=_PARSER)
-    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in _PARSER.error_log):
+    from lxml import etree
+
+    parser = _parser()
+    root = etree.fromstring(text, parser=parser)
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
         # libxml2 stops descending at its depth limit and drops what is deeper: refuse rather
         # than convert a document with its text silently missing
         raise InputError(f"its HTML is nested more than {MAX_DEPTH} elements deep; wenzhuan does not "
