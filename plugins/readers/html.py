@@ -397,6 +397,8 @@ def _article_root(root, ctx: ReadContext | None):
 def _chrome(root) -> list:
     """The outermost headers, footers and sidebars outside every <article> and <main>, in one
     walk (a check of each one's ancestors would be quadratic on deeply nested input)."""
+    from lxml import etree
+
     found, content, inside = [], 0, 0
     for event, el in etree.iterwalk(root, events=("start", "end")):
         tag = el.tag
