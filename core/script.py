@@ -22,6 +22,7 @@ import os
 from collections import deque
 from dataclasses import dataclass
 from itertools import compress
+from operator import ne
 from pathlib import Path
 from typing import Callable, Iterator, Mapping, Sequence
 
@@ -370,11 +371,14 @@ def _split_groups(groups: list[list[str]], originals: Sequence[str], joined: Seq
     `originals`, the groups' joined runs), so phrases keep their context across the runs.
 
     A conversion that kept the group's length maps character to character: it is cut where the
-    runs were. Otherwise each run is also converted on its own; those agree with the joined
-    conversion almost always, and then are exact; if not, the joined conversion is split back
-    by aligning against them (`split_converted`)."""
+    runs were. Otherwise each run but the longest is also converted on its own; those agree with
+    the ends of the joined conversion almost always, and then are exact, the longest run taking
+    what is between them; if not, the joined conversion is split back by aligning it against
+    every run converted on its own (`split_converted`)."""
     uneven = [g for g, o, c in zip(groups, originals, joined) if len(g) > 1 and len(c) != len(o)]
-    singles = iter(conv.convert_many([r for g in uneven for r in g])) if uneven else iter(())
+    longest = [max(range(len(g)), key=lambda i: len(g[i])) for g in uneven]
+    singles = iter(conv.convert_many([r for g, j in zip(uneven, longest) for i, r in enumerate(g) if i != j]))
+    longest_of = iter(longest)
     out: list[str] = []
     for g, original, converted in zip(groups, originals, joined):
         if len(g) == 1:
@@ -386,8 +390,16 @@ def _split_groups(groups: list[list[str]], originals: Sequence[str], joined: Seq
                 out.append(converted[pos:end])
                 pos = end
         else:
-            parts = [next(singles) for _ in g]
-            out.extend(parts if "".join(parts) == converted else split_converted(g, converted, parts))
+            j = next(longest_of)
+            parts = [next(singles) for _ in range(len(g) - 1)]
+            head, tail = "".join(parts[:j]), "".join(parts[j:])
+            if len(head) + len(tail) <= len(converted) and converted.startswith(head) and converted.endswith(tail):
+                out.extend(parts[:j])
+                out.append(converted[len(head):len(converted) - len(tail)])
+                out.extend(parts[j:])
+            else:
+                parts.insert(j, conv(g[j]))
+                out.extend(split_converted(g, converted, parts))
     return out
 
 
@@ -456,7 +468,7 @@ def _convert_blocks_now(blocks, conv: TextConverter, *, mark: bool, id_suffix: s
     converted = conv.convert_many(plain_texts + flat_texts + joined + collector.titles)
 
     n = len(plain)
-    changed = list(map(str.__ne__, converted[:n], plain_texts))  # unchanged paragraphs are kept
+    changed = list(map(ne, converted[:n], plain_texts))  # unchanged paragraphs are kept
     where = list(compress(plain, changed))
     deque(map(out.__setitem__, where, map(new_plain_para, compress(converted[:n], changed),
                                           [blocks[i].attr for i in where])), 0)
