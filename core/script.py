@@ -378,7 +378,19 @@ def _split_groups(groups: list[list[str]], originals: Sequence[str], joined: Seq
     uneven = [g for g, o, c in zip(groups, originals, joined) if len(g) > 1 and len(c) != len(o)]
     longest = [max(range(len(g)), key=lambda i: len(g[i])) for g in uneven]
     singles = iter(conv.convert_many([r for g, j in zip(uneven, longest) for i, r in enumerate(g) if i != j]))
-    longest_of = iter(longest)
+    # per uneven group: its runs converted on their own, the longest as None
+    parts = [[None if i == j else next(singles) for i in range(len(g))] for g, j in zip(uneven, longest)]
+    agree = []
+    for p, j, c in zip(parts, longest, (c for g, o, c in zip(groups, originals, joined)
+                                        if len(g) > 1 and len(c) != len(o))):
+        head, tail = "".join(p[:j]), "".join(p[j + 1:])
+        ok = len(head) + len(tail) <= len(c) and c.startswith(head) and c.endswith(tail)
+        if ok:
+            p[j] = c[len(head):len(c) - len(tail)]
+        agree.append(ok)
+    # where they do not, the longest run too, all in one engine call (a call costs far more than a short string)
+    missing = iter(conv.convert_many([g[j] for g, j, ok in zip(uneven, longest, agree) if not ok]))
+    pending = iter(zip(parts, longest, agree))
     out: list[str] = []
     for g, original, converted in zip(groups, originals, joined):
         if len(g) == 1:
@@ -390,16 +402,11 @@ def _split_groups(groups: list[list[str]], originals: Sequence[str], joined: Seq
                 out.append(converted[pos:end])
                 pos = end
         else:
-            j = next(longest_of)
-            parts = [next(singles) for _ in range(len(g) - 1)]
-            head, tail = "".join(parts[:j]), "".join(parts[j:])
-            if len(head) + len(tail) <= len(converted) and converted.startswith(head) and converted.endswith(tail):
-                out.extend(parts[:j])
-                out.append(converted[len(head):len(converted) - len(tail)])
-                out.extend(parts[j:])
-            else:
-                parts.insert(j, conv(g[j]))
-                out.extend(split_converted(g, converted, parts))
+            p, j, ok = next(pending)
+            if not ok:
+                p[j] = next(missing)
+                p = split_converted(g, converted, p)
+            out.extend(p)
     return out
 
 
