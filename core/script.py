@@ -567,7 +567,8 @@ def _converter(plan: Plan, lookup, dictionary: Mapping[str, str] | None) -> Text
 def plan_for(doc: Document, target: str, lookup) -> Plan:
     """`resolve` for a document: its language tag, or the script detected in its text."""
     lang = doc.metadata.language
-    text = _document_text(doc) if not lang or script_of(lang) is None else ""
+    # the text is only read when nothing else tells the source script (a config says it itself)
+    text = _document_text(doc) if not is_config(target) and (not lang or script_of(lang) is None) else ""
     return resolve(target, lang, text=text, engine=lookup)
 
 
