@@ -297,6 +297,21 @@ _SLOTS: dict[type, tuple] = {cls: tuple((f.name, cls.__dict__[f.name]) for f in 
                              for cls in _NODE_CLASSES.values()}
 
 
+_OTHER_SLOTS: dict[type, tuple] = {cls: tuple(slot for name, slot in slots if name != "content")
+                                   for cls, slots in _SLOTS.items() if any(n == "content" for n, _ in slots)}
+
+
+def with_content(node: Node, content: tuple) -> Node:
+    """`dataclasses.replace(node, content=content)` for nodes with inline content (`content`
+    a tuple)."""
+    cls = type(node)
+    copy = _new(cls)
+    cls.content.__set__(copy, content)
+    for slot in _OTHER_SLOTS[cls]:
+        slot.__set__(copy, slot.__get__(node))
+    return copy
+
+
 def with_fields(node: Node, **changes: Any) -> Node:
     """`dataclasses.replace(node, **changes)` for nodes, where `changes` are values of the
     fields' types (`content`, `blocks` and `items` as tuples)."""

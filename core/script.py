@@ -19,14 +19,17 @@ import dataclasses
 import difflib
 import gc
 import os
+from collections import deque
 from dataclasses import dataclass
+from itertools import compress
+from operator import ne
 from pathlib import Path
 from typing import Callable, Iterator, Mapping, Sequence
 
 from .errors import OptionError
 from .model import (
     Attr, BlockQuote, BulletList, Div, Document, Emph, Heading, Link, Metadata, OrderedList, Para,
-    Span, Strong, Text, new_plain_para, new_text, with_fields,
+    Span, Strong, Text, new_plain_para, new_text, with_content, with_fields,
 )
 from .script_text import (
     CONFIGS, TextConverter, convert_stream, engine_lookup, is_config, load_dictionaries, load_dictionary,
@@ -368,11 +371,26 @@ def _split_groups(groups: list[list[str]], originals: Sequence[str], joined: Seq
     `originals`, the groups' joined runs), so phrases keep their context across the runs.
 
     A conversion that kept the group's length maps character to character: it is cut where the
-    runs were. Otherwise each run is also converted on its own; those agree with the joined
-    conversion almost always, and then are exact; if not, the joined conversion is split back
-    by aligning against them (`split_converted`)."""
+    runs were. Otherwise each run but the longest is also converted on its own; those agree with
+    the ends of the joined conversion almost always, and then are exact, the longest run taking
+    what is between them; if not, the joined conversion is split back by aligning it against
+    every run converted on its own (`split_converted`)."""
     uneven = [g for g, o, c in zip(groups, originals, joined) if len(g) > 1 and len(c) != len(o)]
-    singles = iter(conv.convert_many([r for g in uneven for r in g])) if uneven else iter(())
+    longest = [max(range(len(g)), key=lambda i: len(g[i])) for g in uneven]
+    singles = iter(conv.convert_many([r for g, j in zip(uneven, longest) for i, r in enumerate(g) if i != j]))
+    # per uneven group: its runs converted on their own, the longest as None
+    parts = [[None if i == j else next(singles) for i in range(len(g))] for g, j in zip(uneven, longest)]
+    agree = []
+    for p, j, c in zip(parts, longest, (c for g, o, c in zip(groups, originals, joined)
+                                        if len(g) > 1 and len(c) != len(o))):
+        head, tail = "".join(p[:j]), "".join(p[j + 1:])
+        ok = len(head) + len(tail) <= len(c) and c.startswith(head) and c.endswith(tail)
+        if ok:
+            p[j] = c[len(head):len(c) - len(tail)]
+        agree.append(ok)
+    # where they do not, the longest run too, all in one engine call (a call costs far more than a short string)
+    missing = iter(conv.convert_many([g[j] for g, j, ok in zip(uneven, longest, agree) if not ok]))
+    pending = iter(zip(parts, longest, agree))
     out: list[str] = []
     for g, original, converted in zip(groups, originals, joined):
         if len(g) == 1:
@@ -384,8 +402,11 @@ def _split_groups(groups: list[list[str]], originals: Sequence[str], joined: Seq
                 out.append(converted[pos:end])
                 pos = end
         else:
-            parts = [next(singles) for _ in g]
-            out.extend(parts if "".join(parts) == converted else split_converted(g, converted, parts))
+            p, j, ok = next(pending)
+            if not ok:
+                p[j] = next(missing)
+                p = split_converted(g, converted, p)
+            out.extend(p)
     return out
 
 
@@ -422,34 +443,102 @@ def _collector_paused():
 
 
 def _convert_blocks_now(blocks, conv: TextConverter, *, mark: bool, id_suffix: str) -> list:
+    # Most of a document is paragraphs of one Text ("plain") or of Text runs and one-Text
+    # emphasis, links and spans ("flat"): their text is taken and their nodes rebuilt directly,
+    # without walking. The rest goes through the collector and the rebuilder.
     out = list(blocks)
-    # paragraphs of one Text, most of a document, are taken and rebuilt directly; the rest
-    # through the collector and the rebuilder
     plain: list[int] = []
     plain_texts: list[str] = []
+    flat: list[int] = []
+    flat_texts: list[str] = []
     others: list[int] = []
     collector = _Collector()
     for i, b in enumerate(blocks):
-        if (type(b) is Para and len(b.content) == 1 and type(b.content[0]) is Text and not mark
-                and not (id_suffix and b.attr.id)):
-            plain.append(i)
-            plain_texts.append(b.content[0].text)
-        else:
-            others.append(i)
-            collector.block(b)
+        if type(b) is Para and not mark:
+            content = b.content
+            if len(content) == 1 and type(content[0]) is Text:
+                if not (id_suffix and b.attr.id):
+                    plain.append(i)
+                    plain_texts.append(content[0].text)
+                    continue
+            elif not id_suffix:
+                text = _flat_text(content)
+                if text is not None:
+                    flat.append(i)
+                    flat_texts.append(text)
+                    continue
+        others.append(i)
+        collector.block(b)
     collector.flush()
     groups = collector.groups
     joined = [g[0] if len(g) == 1 else "".join(g) for g in groups]
-    converted = conv.convert_many(plain_texts + joined + collector.titles)
-    for i, original, new in zip(plain, plain_texts, converted):
-        if new != original:
-            out[i] = new_plain_para(new, blocks[i].attr)
-    n, m = len(plain), len(plain) + len(groups)
-    runs = _split_groups(groups, joined, converted[n:m], conv)
-    rebuilder = _Rebuilder(iter(runs), iter(converted[m:]), mark=mark, id_suffix=id_suffix)
+    converted = conv.convert_many(plain_texts + flat_texts + joined + collector.titles)
+
+    n = len(plain)
+    changed = list(map(ne, converted[:n], plain_texts))  # unchanged paragraphs are kept
+    where = list(compress(plain, changed))
+    deque(map(out.__setitem__, where, map(new_plain_para, compress(converted[:n], changed),
+                                          [blocks[i].attr for i in where])), 0)
+
+    m = n + len(flat)
+    uneven: list[tuple[int, str, str]] = []
+    for i, original, new in zip(flat, flat_texts, converted[n:m]):
+        if new == original:
+            continue
+        if len(new) == len(original):  # characters map 1:1: cut where the runs were
+            out[i] = _rebuild_flat(blocks[i], new)
+        else:
+            uneven.append((i, original, new))
+    if uneven:  # a phrase changed length: split as a group of runs (see `_split_groups`)
+        runs = [[r.text if type(r) is Text else r.content[0].text for r in blocks[i].content] for i, _, _ in uneven]
+        pieces = iter(_split_groups(runs, [o for _, o, _ in uneven], [c for _, _, c in uneven], conv))
+        for i, _, _ in uneven:
+            out[i] = _rebuild_flat(blocks[i], None, pieces)
+
+    k = m + len(groups)
+    runs = _split_groups(groups, joined, converted[m:k], conv)
+    rebuilder = _Rebuilder(iter(runs), iter(converted[k:]), mark=mark, id_suffix=id_suffix)
     for i in others:
         out[i] = rebuilder.block(blocks[i])
     return out
+
+
+def _flat_text(content: tuple) -> str | None:
+    """The text of a paragraph's content when it is only Text runs and emphasis, links (without
+    a title) and spans of one Text each; else None."""
+    texts = []
+    for n in content:
+        kind = type(n)
+        if kind is Text:
+            texts.append(n.text)
+        elif kind in _WRAPPERS and len(n.content) == 1 and type(n.content[0]) is Text and not (
+                kind is Link and n.title):
+            texts.append(n.content[0].text)
+        else:
+            return None
+    return "".join(texts)
+
+
+_WRAPPERS = frozenset((Strong, Emph, Link, Span))
+
+
+def _rebuild_flat(para: Para, converted: str | None, pieces: Iterator[str] | None = None) -> Para:
+    """A flat paragraph (see `_flat_text`) with its runs' converted text: cut from `converted`
+    where the runs were, or taken from `pieces`. Unchanged runs keep their nodes."""
+    content = []
+    pos = 0
+    for n in para.content:
+        run = n if type(n) is Text else n.content[0]
+        if pieces is None:
+            end = pos + len(run.text)
+            piece = converted[pos:end]
+            pos = end
+        else:
+            piece = next(pieces)
+        if piece != run.text:
+            n = new_text(piece) if n is run else with_content(n, (new_text(piece),))
+        content.append(n)
+    return with_content(para, tuple(content))
 
 
 def _document_text(doc: Document, limit: int = 20000) -> str:
@@ -478,7 +567,8 @@ def _converter(plan: Plan, lookup, dictionary: Mapping[str, str] | None) -> Text
 def plan_for(doc: Document, target: str, lookup) -> Plan:
     """`resolve` for a document: its language tag, or the script detected in its text."""
     lang = doc.metadata.language
-    text = _document_text(doc) if not lang or script_of(lang) is None else ""
+    # the text is only read when nothing else tells the source script (a config says it itself)
+    text = _document_text(doc) if not is_config(target) and (not lang or script_of(lang) is None) else ""
     return resolve(target, lang, text=text, engine=lookup)
 
 
