@@ -132,3 +132,11 @@ def test_script_evidence_is_the_same_counted_or_from_the_tables(text, monkeypatc
     monkeypatch.setattr(script, "_counted", script.TABLES_AFTER)
     assert script.evidence(text) == counted
     assert counted == script._counted_evidence(text)
+
+
+def test_script_evidence_counted_a_slice_at_a_time():
+    from wenzhuan.plugins.passes import script
+
+    simplified, _ = script._tables()
+    text = (SIMP + TRAD + "abc") * 7
+    assert script._count(simplified, text, step=5) == len(simplified.findall(text)) > 0
