@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from .atomic import check_output, write_atomic
-from .errors import DEFAULT_MAX_INPUT, OptionError, OutputError, WenzhuanError
+from .errors import DEFAULT_MAX_INPUT, OutputError, WenzhuanError
 from .manager import default_host
 from .pipeline import Source, apply_transforms, load, render
 from .registry import Catalog, Writer, options_for, resolve_options

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, ClassVar, Generic, Iterable, Mapping, Sequence, TypeVar
+from typing import Any, BinaryIO, Callable, ClassVar, Generic, Iterable, Mapping, Sequence, TypeVar
 
 from .errors import FormatError, OptionError, PluginError
 from .model import Document

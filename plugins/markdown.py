@@ -19,14 +19,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import unicodedata
 
 from wenzhuan.hookspecs import hookimpl
 from wenzhuan.model import (
     BlockQuote, BulletList, Code, CodeBlock, Div, Document, Emph, Heading, LineBreak, Link,
-    Metadata, OrderedList, Para, Span, Strong, Text, ThematicBreak, metadata_to_dict,
+    Metadata, OrderedList, Para, Span, Strong, Text, ThematicBreak,
 )
 from wenzhuan.plugins.front_matter import dump as front_matter_yaml
 from wenzhuan.registry import Option, WriteContext, Writer

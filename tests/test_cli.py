@@ -1,7 +1,5 @@
 """The CLI as a user meets it: conversions, listings and every error path."""
 
-from pathlib import Path
-
 from .conftest import SAMPLES
 from .helpers import run_cli
 

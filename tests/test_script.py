@@ -13,7 +13,7 @@ import pytest
 from wenzhuan.errors import InputError, OptionError
 from wenzhuan.manager import PluginHost
 from wenzhuan.model import (
-    Attr, BlockQuote, BulletList, Code, CodeBlock, Div, Document, Emph, Heading, LineBreak, Link, Metadata, Para,
+    Attr, BlockQuote, Code, CodeBlock, Div, Document, Emph, Heading, LineBreak, Link, Metadata, Para,
     Span, Strong, Text, ThematicBreak,
 )
 from wenzhuan.pipeline import apply_transforms, render

@@ -18,7 +18,7 @@ import html
 import re
 
 from wenzhuan.hookspecs import hookimpl
-from wenzhuan.model import Document, Link, Para, Text
+from wenzhuan.model import Document, Link, Para
 from wenzhuan.plugins.passes.textops import rewrite_document, snippet, without_blocks
 from wenzhuan.registry import Pass, PassContext
 from wenzhuan.walk import stringify

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from wenzhuan.hookspecs import hookimpl
 from wenzhuan.model import Document, Heading, Metadata, Para, Text
 from wenzhuan.plugins.hanzi import HAN
-from wenzhuan.plugins.passes.textops import replace_block, without_blocks
+from wenzhuan.plugins.passes.textops import without_blocks
 from wenzhuan.registry import Pass, PassContext
 from wenzhuan.walk import stringify
 

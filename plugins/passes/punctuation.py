@@ -26,7 +26,7 @@ import re
 from bisect import bisect_left
 
 from wenzhuan.hookspecs import hookimpl
-from wenzhuan.model import Document, Para
+from wenzhuan.model import Document
 from wenzhuan.plugins.hanzi import CJK_PUNCT, HAN, INDENT
 from wenzhuan.plugins.passes.textops import rewrite_document, snippet
 from wenzhuan.registry import Pass, PassContext

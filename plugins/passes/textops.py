@@ -111,12 +111,6 @@ def without_blocks(doc: Document, ctx: PassContext, indices: Iterable[int]) -> D
     return dataclasses.replace(doc, blocks=tuple(b for i, b in enumerate(doc.blocks) if i not in drop))
 
 
-def replace_block(doc: Document, index: int, block) -> Document:
-    blocks = list(doc.blocks)
-    blocks[index] = block
-    return dataclasses.replace(doc, blocks=tuple(blocks))
-
-
 def snippet(text: str, start: int, end: int, radius: int = 4) -> str:
     """`text[start:end]` with a little context either side, for the change report."""
     return text[max(0, start - radius):end + radius]
