@@ -52,7 +52,9 @@ _PROTECTED = re.compile(
 )
 _SPACE_BESIDE_FW = re.compile(f"[ \u3000\u00a0\t][{_FW}]|[{_FW}][ \u3000\u00a0\t]")
 _INDENT_CHARS = tuple(INDENT)  # `x in` these is True only for one of them, not for ""
-_ELLIPSIS = re.compile(f"(?<=[{HAN}])(?:\\.{{3,}}|。{{3,}})")  # 他想了想... → 他想了想……
+# after Han, or after a closing quote or bracket that follows it (发布"新规"... → 发布“新规”……;
+# the straight quote and parenthesis are matched too: they are made full-width in the same run)
+_ELLIPSIS = re.compile(f"(?<=[{HAN}])(?:\\.{{3,}}|。{{3,}})|(?<=[{HAN}][\"'”’」』)）》])(?:\\.{{3,}}|。{{3,}})")
 _DASH = re.compile(f"(?<=[{HAN}])-{{2,}}(?=[{HAN}])")  # 城市--故乡 → 城市——故乡
 _LEADING = re.compile(f"[{INDENT}]+")
 _TRAILING = re.compile(f"[{INDENT}]+$")
@@ -230,7 +232,8 @@ def convert_fully(text: str, prev: str = "", nxt: str = "", *, line_start: bool 
     """`convert` until nothing changes: the final text and each round's (text, edits).
 
     One round almost always suffices; a second is needed where removing a stray space brings a
-    parenthesis or a quote next to a mark converted in the first (`) ，` → `)，` → `），`), which
+    parenthesis or a quote next to a mark converted in the first (`) ，` → `)，` → `），`), or
+    joins full stops into an ellipsis (`汉。。 。` → `汉。。。` → `汉……`), which
     a later run of the pass would otherwise convert: the pass must change nothing the second
     time."""
     rounds = []
@@ -239,7 +242,8 @@ def convert_fully(text: str, prev: str = "", nxt: str = "", *, line_start: bool 
         if not edits:
             return text, rounds
         rounds.append((text, edits))
-        if len(rounds) == 4 or not (_CANDIDATE.search(new) or '"' in new):  # (4: a guard, never reached)
+        if len(rounds) == 4 or not (_CANDIDATE.search(new) or '"' in new or "..." in new or "。。。" in new
+                                    or "--" in new):  # (4: a guard, never reached)
             return new, rounds
         text = new
 
