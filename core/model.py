@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+from collections import deque
 from dataclasses import dataclass, field, fields
-from typing import Any, Iterable, Iterator, Mapping, Union
+from itertools import repeat
+from typing import Any, Iterable, Iterator, Mapping, Sequence, Union
 
 from .errors import WenzhuanError
 
@@ -283,14 +285,17 @@ def new_text(text: str) -> Text:
     return node
 
 
-def new_plain_para(text: str, attr: Attr) -> Para:
-    """`Para((Text(text),), attr)`."""
-    run = _new(Text)
-    _set_text(run, text)
-    para = _new(Para)
-    _set_para_content(para, (run,))
-    _set_para_attr(para, attr)
-    return para
+def new_plain_paras(texts: Sequence[str], attrs: Iterable[Attr]) -> list[Para]:
+    """`[Para((Text(t),), a) for t, a in zip(texts, attrs)]`, made in bulk: every loop runs in C
+    (`map` drained by a zero-length deque; `zip` of one iterable makes the 1-tuples), not one
+    Python call per paragraph, which cost a fifth of converting a document's script."""
+    n = len(texts)
+    runs = list(map(_new, repeat(Text, n)))
+    deque(map(_set_text, runs, texts), 0)
+    paras = list(map(_new, repeat(Para, n)))
+    deque(map(_set_para_content, paras, zip(runs)), 0)
+    deque(map(_set_para_attr, paras, attrs), 0)
+    return paras
 
 
 _SLOTS: dict[type, tuple] = {cls: tuple((f.name, cls.__dict__[f.name]) for f in fields(cls))

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 
 from wenzhuan.errors import WenzhuanError
 from wenzhuan.model import (
-    Attr, BulletList, Document, Emph, Heading, Link, Metadata, Para, Text, from_json, iter_json, new_plain_para,
+    Attr, BulletList, Document, Emph, Heading, Link, Metadata, Para, Text, from_json, iter_json, new_plain_paras,
     new_text, to_dict, to_json, with_fields,
 )
 from wenzhuan.walk import chapters, collect, map_text, para, query, stringify
@@ -54,9 +54,9 @@ def test_nodes_are_frozen_and_lists_become_tuples():
 
 def test_fast_rebuilding_makes_what_the_constructors_make():
     attr = Attr(id="x", classes=("c",))
-    made = [new_text("文"), new_plain_para("文", attr), with_fields(Link((Text("a"),), "u", "t"), title="T"),
-            with_fields(Heading(2, (Text("a"),), attr), content=(Emph((Text("b"),)),))]
-    expected = [Text("文"), Para((Text("文"),), attr), Link((Text("a"),), "u", "T"),
+    made = [new_text("文"), *new_plain_paras(["文", "字"], [attr, Attr()]),
+            with_fields(Link((Text("a"),), "u", "t"), title="T"), with_fields(Heading(2, (Text("a"),), attr), content=(Emph((Text("b"),)),))]
+    expected = [Text("文"), Para((Text("文"),), attr), Para((Text("字"),)), Link((Text("a"),), "u", "T"),
                 Heading(2, (Emph((Text("b"),)),), attr)]
     assert made == expected
     assert [hash(m) for m in made] == [hash(e) for e in expected]
