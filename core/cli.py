@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .errors import DEFAULT_MAX_INPUT, FormatError, InputError, OptionError, WenzhuanError
+from .errors import DEFAULT_MAX_INPUT, FormatError, OptionError, WenzhuanError
 
 if TYPE_CHECKING:  # pragma: no cover
     from .pipeline import Source
@@ -349,46 +349,28 @@ def _convert_to(inputs, output, writer, stdout, *, encoding, from_format, skip_p
             click.echo(f"wrote {target}", err=True)
 
 
+def _script_options(command):
+    """The `script` command's options, as `wenzhuan.script_command` declares them."""
+    from .script_command import OPTIONS
+
+    for opt in reversed(OPTIONS):  # decorators apply bottom up
+        kind = ({"is_flag": True} if opt.metavar is None else  # a default is shown when there is one
+                {"metavar": opt.metavar, "multiple": opt.multiple, "show_default": bool(opt.default)})
+        command = click.option(*opt.flags, opt.name, default=opt.default, help=opt.help, **kind)(command)
+    return command
+
+
 @cli.command("script")
 @click.argument("config", metavar="CONFIG")
 @click.argument("file", required=False, metavar="[FILE]")
-@click.option("-o", "--output", metavar="PATH", help="Output file, or - for stdout (the default).")
-@click.option("--dict", "dicts", multiple=True, metavar="FILE",
-              help="User dictionary, source<TAB>target lines, applied before OpenCC's (repeatable).")
-@click.option("--encoding", default="utf-8", show_default=True, metavar="NAME", help="Input encoding.")
-@click.option("--engine", default="", metavar="NAME", help="Script conversion engine (default: opencc).")
-@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
-def script_command(config, file, output, dicts, encoding, engine, force) -> None:
+@_script_options
+def script_command(config, file, **options) -> None:
     """Convert raw text between Chinese scripts, like the `opencc` command: FILE (or stdin) to
     stdout (or -o), UTF-8, line by line in bounded memory, nothing normalized. CONFIG is one of
     s2t t2s s2tw tw2s s2twp tw2sp s2hk hk2s s2hkp hk2sp t2tw tw2t t2hk hk2t t2jp jp2t."""
-    from .script_text import CONFIGS, TextConverter, convert_stream, is_config, load_dictionaries, stream_engine
+    from .script_command import run
 
-    if not is_config(config):
-        raise OptionError(f"unknown OpenCC config {config!r}; known: {' '.join(CONFIGS)}")
-    converter = TextConverter([stream_engine(engine)(config.removesuffix(".json"))], load_dictionaries(dicts))
-    try:
-        inp = open(file, "rb") if file and file != "-" else sys.stdin.buffer
-    except OSError as exc:
-        raise InputError(f"cannot read it: {exc.strerror or exc}", path=file) from None
-    try:
-        if output and output != "-":
-            target = Path(output)
-            from .atomic import check_output, write_atomic_stream
-
-            check_output(target, [Path(file)] if file and file != "-" else [], force=force)
-            write_atomic_stream(target, lambda fh: convert_stream(inp, fh, converter, encoding=encoding))
-        else:
-            try:
-                convert_stream(inp, sys.stdout.buffer, converter, encoding=encoding)
-                sys.stdout.buffer.flush()
-            except BrokenPipeError:  # `wenzhuan script s2t big.txt | head`
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    except WenzhuanError as exc:
-        raise exc.with_path(file if file and file != "-" else "<stdin>")
-    finally:
-        if inp is not sys.stdin.buffer:
-            inp.close()
+    run(config, file, **options)
 
 
 def _read_input(name: str, max_size: int) -> Source:

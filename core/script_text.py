@@ -134,9 +134,9 @@ def stream_engine(engine: str = "") -> Callable[[str], Callable[[str], str]]:
     loading every plugin (which takes longer than converting megabytes). Another engine, or a
     blocked built-in, goes through the plugins."""
     from . import plugin_env
-    from .plugins import opencc as builtin
+    from .plugins import opencc_engine as builtin
 
-    if engine in ("", builtin.OpenCCConverter.name) and not plugin_env.blocks(builtin.__name__):
+    if engine in ("", builtin.OpenCCConverter.name) and not plugin_env.blocks(builtin.PLUGIN):
         return builtin.OpenCCConverter().converter
     from .manager import default_host
 
