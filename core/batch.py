@@ -20,6 +20,7 @@ already done, and runs them in worker processes.
 from __future__ import annotations
 
 import fnmatch
+import gc
 import hashlib
 import json
 import os
@@ -34,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
+from . import __version__
 from .atomic import check_output, write_atomic
 from .errors import DEFAULT_MAX_INPUT, OutputError, WenzhuanError
 from .manager import default_host
@@ -78,8 +80,6 @@ def fingerprint(settings: Settings, writer: Writer, catalog: Catalog) -> str:
             digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
             return {"path": str(path), "sha256": digest}
         return value if isinstance(value, (str, int, float, bool, type(None))) else repr(value)
-
-    from . import __version__  # read on first use (see wenzhuan.__getattr__)
 
     state = {
         "wenzhuan": __version__,
@@ -612,6 +612,10 @@ def run_batch(jobs: Sequence[Job], settings: Settings, outdir: Path, *, workers:
         if result.status == "failed" and fail_fast:
             raise _Stop
 
+    # What is alive now (the plugins, their tables and models) lives as long as the run: frozen,
+    # the garbage collector leaves it alone instead of walking all of it again and again, and
+    # forked workers do not copy every page of it (copy-on-write) when they collect.
+    gc.freeze()
     try:
         _FOLDERS_MADE.clear()  # folders may have changed since an earlier run in this process
         remove_stale_parts(jobs)
@@ -655,6 +659,7 @@ def run_batch(jobs: Sequence[Job], settings: Settings, outdir: Path, *, workers:
     except _Stop:
         summary.interrupted = "fail-fast"
     finally:
+        gc.unfreeze()
         journal.close()
         summary.seconds = time.perf_counter() - start
         if old_term is not None:
@@ -687,14 +692,25 @@ def _pool_context():
 # 1,000-article batch spent about 0.1 s more than with 50 ms, which still keeps the display lively.
 TASK_SECONDS = 0.05
 MAX_TASK_FILES = 32
+# Files the main process converts before it forks the workers, spread over the batch: plugins
+# load what they load on first use for each kind of input (parsers, tables, the passes' models)
+# here, once, and every worker inherits it instead of loading it again. One per this many files
+# of the batch (the workers start that much later), at most `WARM_FILES`, none over
+# `WARM_MAX_BYTES` (a large file would hold them up).
+WARM_EVERY = 250
+WARM_FILES = 4
+WARM_MAX_BYTES = 256 * 1024
 
 
 class _Chunker:
     """Hands out the jobs a few at a time: one at a time until files have been timed, then as
-    many as take about `TASK_SECONDS`."""
+    many as take about `TASK_SECONDS`, and fewer towards the end, so that the workers finish
+    together rather than one waiting for another's last task."""
 
-    def __init__(self, todo: Sequence[Job]):
+    def __init__(self, todo: Sequence[Job], workers: int):
         self.queue = iter(todo)
+        self.left = len(todo)
+        self.workers = workers
         self.seconds = 0.0
         self.files = 0
 
@@ -704,8 +720,31 @@ class _Chunker:
 
     def next(self) -> list[Job]:
         per_file = self.seconds / self.files if self.files else TASK_SECONDS
-        n = max(1, min(MAX_TASK_FILES, int(TASK_SECONDS / per_file) if per_file > 0 else MAX_TASK_FILES))
-        return [job for _, job in zip(range(n), self.queue)]
+        n = max(1, min(MAX_TASK_FILES, int(TASK_SECONDS / per_file) if per_file > 0 else MAX_TASK_FILES,
+                       self.left // (2 * self.workers)))
+        jobs = [job for _, job in zip(range(n), self.queue)]
+        self.left -= len(jobs)
+        return jobs
+
+
+def _warm_up(todo: Sequence[Job], settings: Settings,
+             finish: Callable[[FileResult], None]) -> tuple[list[Job], list[FileResult]]:
+    """Convert a few files spread over `todo` in this process (see `WARM_FILES`); returns the
+    other jobs and the results."""
+    n = max(1, min(WARM_FILES, len(todo) // WARM_EVERY))
+    picks = {i * (len(todo) - 1) // max(1, n - 1) for i in range(n)}
+    results = []
+    for i in sorted(picks):
+        try:
+            small = os.stat(todo[i].input).st_size <= WARM_MAX_BYTES
+        except OSError:
+            small = False
+        if not small:
+            picks.discard(i)
+            continue
+        results.append(convert_one(todo[i], settings))
+        finish(results[-1])
+    return [job for i, job in enumerate(todo) if i not in picks], results
 
 
 def _run_pool(todo: Sequence[Job], settings: Settings, workers: int,
@@ -714,14 +753,13 @@ def _run_pool(todo: Sequence[Job], settings: Settings, workers: int,
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     context = _pool_context()
-    if context.get_start_method() == "fork":
-        # The first file here: it loads what plugins load on first use (the passes' models),
-        # which the forked workers then share instead of each loading it again.
-        finish(convert_one(todo[0], settings))
-        todo = todo[1:]
+    forked = context.get_start_method() == "fork"
+    todo, warmed = _warm_up(todo, settings, finish) if forked else (todo, [])
+    chunker = _Chunker(todo, workers)
+    for result in warmed:
+        chunker.timed(result)
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                initializer=_init_worker, initargs=(settings, os.getpid()))
-    chunker = _Chunker(todo)
     in_flight: dict[Future, list[Job]] = {}
     graceful = True
     try:
@@ -732,7 +770,9 @@ def _run_pool(todo: Sequence[Job], settings: Settings, workers: int,
                     return
                 in_flight[pool.submit(_work, jobs)] = jobs
 
-        refill()
+        if forked:
+            gc.freeze()  # (see run_batch) what the warm-up loaded too, before the workers inherit it
+        refill()  # (the first task forks the workers)
         while in_flight:
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
             for fut in done:
