@@ -20,6 +20,7 @@ already done, and runs them in worker processes.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import gc
 import hashlib
 import json
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
 JOURNAL_NAME = ".wenzhuan-batch.jsonl"
+_JOURNAL_JSON = json.JSONEncoder(ensure_ascii=False)  # json.dumps(..., ensure_ascii=False), made once
 REPORT_VERSION = 1
 
 # ------------------------------------------------------------------------------ settings
@@ -129,9 +131,18 @@ def default_patterns(catalog: Catalog) -> tuple[str, ...]:
 
 def matches(rel: str, patterns: Sequence[str]) -> bool:
     """Does the relative path (or its file name) match one of the glob patterns? Case-insensitive."""
-    name = rel.rsplit("/", 1)[-1].lower()
-    low = rel.lower()
-    return any(fnmatch.fnmatchcase(name, p.lower()) or fnmatch.fnmatchcase(low, p.lower()) for p in patterns)
+    return _matcher(tuple(patterns))(rel)
+
+
+@functools.lru_cache(maxsize=8)
+def _matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
+    one = re.compile("|".join(f"(?:{fnmatch.translate(p.lower())})" for p in patterns) or "(?!)", re.DOTALL)
+
+    def match(rel: str) -> bool:
+        low = rel.lower()
+        return bool(one.match(low.rsplit("/", 1)[-1]) or one.match(low))
+
+    return match
 
 
 def walk_folder(folder: Path, patterns: Sequence[str], exclude: Iterable[Path] = ()) -> list[tuple[Path, str]]:
@@ -144,17 +155,36 @@ def walk_folder(folder: Path, patterns: Sequence[str], exclude: Iterable[Path] =
             excluded.add(e.resolve())
         except OSError:
             pass
+    match = _matcher(tuple(patterns))
     found: list[tuple[Path, str]] = []
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        here = Path(dirpath)
-        dirnames[:] = [d for d in dirnames if not d.startswith(".") and (here / d).resolve() not in excluded]
-        for name in filenames:
+
+    def walk(here: Path, prefix: str) -> None:
+        try:
+            with os.scandir(here) as it:
+                entries = list(it)
+        except OSError:
+            return  # (as os.walk: a folder that cannot be listed is left out)
+        for entry in entries:
+            name = entry.name
             if name.startswith("."):
                 continue
-            path = here / name
-            rel = path.relative_to(folder).as_posix()
-            if matches(rel, patterns) and path.is_file():
-                found.append((path, rel))
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if not entry.is_symlink() and (here / name).resolve() not in excluded:
+                    walk(here / name, prefix + name + "/")
+                continue
+            rel = prefix + name
+            try:
+                is_file = entry.is_file()  # (a link is followed: one to a file counts)
+            except OSError:
+                is_file = False
+            if is_file and match(rel):
+                found.append((here / name, rel))
+
+    walk(folder, "")
     found.sort(key=lambda pr: natural_key(pr[1]))
     return found
 
@@ -344,6 +374,7 @@ class Journal:
         self._fh = None
         self._prefix = os.path.join(str(outdir), "")
         self._real: dict[str, str] = {}  # input -> its real path, resolved once per run
+        self._real_folders: dict[str, str] = {}  # the same for the inputs' folders
 
     def open(self) -> "Journal":
         try:
@@ -382,7 +413,16 @@ class Journal:
     def real(self, source: str) -> str:
         real = self._real.get(source)
         if real is None:
-            real = self._real[source] = os.path.realpath(source)
+            # os.path.realpath, with each folder resolved once rather than once per file in it
+            folder, name = os.path.split(source)
+            if name in ("", ".", "..") or os.path.islink(source):
+                real = os.path.realpath(source)
+            else:
+                base = self._real_folders.get(folder)
+                if base is None:
+                    base = self._real_folders[folder] = os.path.realpath(folder)
+                real = os.path.join(base, name)
+            self._real[source] = real
         return real
 
     def owns(self, output: str) -> bool:
@@ -403,7 +443,7 @@ class Journal:
                 and out_mtime >= in_mtime)
 
     def _append(self, entries: Iterable[dict]) -> None:
-        lines = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries)
+        lines = "".join(_JOURNAL_JSON.encode(e) + "\n" for e in entries)
         if lines:
             self._fh.write(lines)
             self._fh.flush()
@@ -436,7 +476,7 @@ class Journal:
         if self._fh is None:
             return
         try:
-            data = "".join(json.dumps(e, ensure_ascii=False) + "\n"
+            data = "".join(_JOURNAL_JSON.encode(e) + "\n"
                            for _, e in sorted(self.entries.items())).encode("utf-8")
             write_atomic(self.path, data)
         except WenzhuanError:
