@@ -315,8 +315,8 @@ def convert_one(job: Job, settings: Settings) -> FileResult:
     catalog = default_host().catalog
     result = FileResult(job.input, {f: o for f, o in job.outputs}, "failed")
     try:
-        result.input_stat = _stat(job.input) if job.input != "-" else None
         source = Source.from_path(job.input, max_size=settings.max_size)
+        result.input_stat = (source.stat.st_size, source.stat.st_mtime_ns)
         loaded = load(source, host=default_host(), encoding=settings.encoding,
                       from_format=settings.from_format, skip_passes=settings.skip_passes,
                       reader_options=settings.reader_options)
