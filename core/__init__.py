@@ -3,17 +3,6 @@
 The stable API for plugin authors is `wenzhuan.api`; everything else may change.
 """
 
-
-def __getattr__(name: str):
-    # `wenzhuan.__version__`, looked up on first use: importing importlib.metadata costs more
-    # than the rest of the CLI's start-up, and most commands never need the version.
-    if name == "__version__":
-        from importlib import metadata
-
-        try:
-            version = metadata.version("wenzhuan")
-        except metadata.PackageNotFoundError:  # running from a source tree that is not installed
-            version = "0.0.0"
-        globals()["__version__"] = version
-        return version
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# The one place the version is written: pyproject.toml reads it from here (setuptools' `attr:`),
+# so no command needs importlib.metadata (slow to import) to know its own version.
+__version__ = "0.1.0"

@@ -46,18 +46,29 @@ def write_atomic(output: Path, data: bytes, *, sync: bool = True, tidy: bool = T
     (the batch runner uses it: its journal notices such outputs and converts them again).
     `tidy=False` leaves other processes' temporary files alone (the batch runner removes them
     all before it starts, rather than listing the folder once per output)."""
-    write_atomic_stream(output, lambda fh: fh.write(data), sync=sync, tidy=tidy)
+    def fill(fh) -> None:
+        view = memoryview(data)
+        while view:  # (unbuffered: a write may take less than all)
+            view = view[fh.write(view):]
+
+    # unbuffered: one write of the whole, and no asking whether the file is a terminal first
+    _write_atomic(output, fill, sync=sync, tidy=tidy, buffering=0)
 
 
 def write_atomic_stream(output: Path, fill: Callable[[BinaryIO], object], *, sync: bool = True,
                         tidy: bool = True) -> None:
     """`write_atomic` for output made piece by piece: `fill(fh)` writes it (`wenzhuan script`)."""
+    _write_atomic(output, fill, sync=sync, tidy=tidy, buffering=-1)
+
+
+def _write_atomic(output: Path, fill: Callable[[BinaryIO], object], *, sync: bool, tidy: bool,
+                  buffering: int) -> None:
     tmp = None
     try:
         try:
-            tmp = _write_unnamed(output, fill, sync)
+            tmp = _write_unnamed(output, fill, sync, buffering)
             if tmp is None:
-                tmp = _write_named(output, fill, sync)
+                tmp = _write_named(output, fill, sync, buffering)
         except OSError as exc:
             raise OutputError(f"cannot write it: {exc.strerror or exc}", path=str(output)) from None
         if output.is_symlink():
@@ -89,7 +100,7 @@ def _fill(fh, fill: Callable[[BinaryIO], object], sync: bool) -> None:
 _CREATE_MODE = 0o666
 
 
-def _write_named(output: Path, fill: Callable[[BinaryIO], object], sync: bool) -> str:
+def _write_named(output: Path, fill: Callable[[BinaryIO], object], sync: bool, buffering: int) -> str:
     directory = output.parent
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
     for _ in range(100):
@@ -105,7 +116,7 @@ def _write_named(output: Path, fill: Callable[[BinaryIO], object], sync: bool) -
     else:
         raise OutputError(f"cannot write in {str(directory)!r}: no free temporary file name", path=str(output))
     try:
-        with os.fdopen(fd, "wb") as fh:
+        with os.fdopen(fd, "wb", buffering) as fh:
             _fill(fh, fill, sync)
     except BaseException:
         try:
@@ -119,11 +130,14 @@ def _write_named(output: Path, fill: Callable[[BinaryIO], object], sync: bool) -
 _NO_TMPFILE: set[int] = set()  # devices where O_TMPFILE files cannot be linked (overlayfs, ...)
 
 
-def _write_unnamed(output: Path, fill: Callable[[BinaryIO], object], sync: bool) -> str | None:
+_PROC_FD = os.path.isdir("/proc/self/fd")  # (how an unnamed file gets a name: see below)
+
+
+def _write_unnamed(output: Path, fill: Callable[[BinaryIO], object], sync: bool, buffering: int) -> str | None:
     """Write `data` to an unnamed file (Linux `O_TMPFILE`) beside `output` and give it a
     temporary name once complete; None where that is not possible (then `_write_named`)."""
     flag = getattr(os, "O_TMPFILE", None)
-    if flag is None or not os.path.isdir("/proc/self/fd"):
+    if flag is None or not _PROC_FD:
         return None
     try:
         dev = os.stat(output.parent).st_dev
@@ -132,7 +146,7 @@ def _write_unnamed(output: Path, fill: Callable[[BinaryIO], object], sync: bool)
         fd = os.open(output.parent, flag | os.O_RDWR | getattr(os, "O_CLOEXEC", 0), _CREATE_MODE)
     except OSError:  # not supported here (or not a folder: _write_named says why)
         return None
-    with os.fdopen(fd, "w+b") as fh:
+    with os.fdopen(fd, "w+b", buffering) as fh:
         _fill(fh, fill, sync)
         for _ in range(100):
             name = str(output.parent / f".{output.name}.{os.getpid()}-{os.urandom(6).hex()}.part")
@@ -146,7 +160,7 @@ def _write_unnamed(output: Path, fill: Callable[[BinaryIO], object], sync: bool)
                 break
         # `fill` may have consumed its source (a stream): copy what it wrote, never call it again
         fh.seek(0)
-        return _write_named(output, lambda out: shutil.copyfileobj(fh, out), sync)
+        return _write_named(output, lambda out: shutil.copyfileobj(fh, out), sync, -1)
 
 
 def _remove_orphans(output: Path) -> None:

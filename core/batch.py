@@ -20,6 +20,8 @@ already done, and runs them in worker processes.
 from __future__ import annotations
 
 import fnmatch
+import functools
+import gc
 import hashlib
 import json
 import os
@@ -34,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
+from . import __version__
 from .atomic import check_output, write_atomic
 from .errors import DEFAULT_MAX_INPUT, OutputError, WenzhuanError
 from .manager import default_host
@@ -44,6 +47,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
 JOURNAL_NAME = ".wenzhuan-batch.jsonl"
+_JOURNAL_JSON = json.JSONEncoder(ensure_ascii=False)  # json.dumps(..., ensure_ascii=False), made once
 REPORT_VERSION = 1
 
 # ------------------------------------------------------------------------------ settings
@@ -78,8 +82,6 @@ def fingerprint(settings: Settings, writer: Writer, catalog: Catalog) -> str:
             digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
             return {"path": str(path), "sha256": digest}
         return value if isinstance(value, (str, int, float, bool, type(None))) else repr(value)
-
-    from . import __version__  # read on first use (see wenzhuan.__getattr__)
 
     state = {
         "wenzhuan": __version__,
@@ -129,9 +131,18 @@ def default_patterns(catalog: Catalog) -> tuple[str, ...]:
 
 def matches(rel: str, patterns: Sequence[str]) -> bool:
     """Does the relative path (or its file name) match one of the glob patterns? Case-insensitive."""
-    name = rel.rsplit("/", 1)[-1].lower()
-    low = rel.lower()
-    return any(fnmatch.fnmatchcase(name, p.lower()) or fnmatch.fnmatchcase(low, p.lower()) for p in patterns)
+    return _matcher(tuple(patterns))(rel)
+
+
+@functools.lru_cache(maxsize=8)
+def _matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
+    one = re.compile("|".join(f"(?:{fnmatch.translate(p.lower())})" for p in patterns) or "(?!)", re.DOTALL)
+
+    def match(rel: str) -> bool:
+        low = rel.lower()
+        return bool(one.match(low.rsplit("/", 1)[-1]) or one.match(low))
+
+    return match
 
 
 def walk_folder(folder: Path, patterns: Sequence[str], exclude: Iterable[Path] = ()) -> list[tuple[Path, str]]:
@@ -144,17 +155,36 @@ def walk_folder(folder: Path, patterns: Sequence[str], exclude: Iterable[Path] =
             excluded.add(e.resolve())
         except OSError:
             pass
+    match = _matcher(tuple(patterns))
     found: list[tuple[Path, str]] = []
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        here = Path(dirpath)
-        dirnames[:] = [d for d in dirnames if not d.startswith(".") and (here / d).resolve() not in excluded]
-        for name in filenames:
+
+    def walk(here: Path, prefix: str) -> None:
+        try:
+            with os.scandir(here) as it:
+                entries = list(it)
+        except OSError:
+            return  # (as os.walk: a folder that cannot be listed is left out)
+        for entry in entries:
+            name = entry.name
             if name.startswith("."):
                 continue
-            path = here / name
-            rel = path.relative_to(folder).as_posix()
-            if matches(rel, patterns) and path.is_file():
-                found.append((path, rel))
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if not entry.is_symlink() and (here / name).resolve() not in excluded:
+                    walk(here / name, prefix + name + "/")
+                continue
+            rel = prefix + name
+            try:
+                is_file = entry.is_file()  # (a link is followed: one to a file counts)
+            except OSError:
+                is_file = False
+            if is_file and match(rel):
+                found.append((here / name, rel))
+
+    walk(folder, "")
     found.sort(key=lambda pr: natural_key(pr[1]))
     return found
 
@@ -285,8 +315,8 @@ def convert_one(job: Job, settings: Settings) -> FileResult:
     catalog = default_host().catalog
     result = FileResult(job.input, {f: o for f, o in job.outputs}, "failed")
     try:
-        result.input_stat = _stat(job.input) if job.input != "-" else None
         source = Source.from_path(job.input, max_size=settings.max_size)
+        result.input_stat = (source.stat.st_size, source.stat.st_mtime_ns)
         loaded = load(source, host=default_host(), encoding=settings.encoding,
                       from_format=settings.from_format, skip_passes=settings.skip_passes,
                       reader_options=settings.reader_options)
@@ -344,6 +374,7 @@ class Journal:
         self._fh = None
         self._prefix = os.path.join(str(outdir), "")
         self._real: dict[str, str] = {}  # input -> its real path, resolved once per run
+        self._real_folders: dict[str, str] = {}  # the same for the inputs' folders
 
     def open(self) -> "Journal":
         try:
@@ -382,7 +413,16 @@ class Journal:
     def real(self, source: str) -> str:
         real = self._real.get(source)
         if real is None:
-            real = self._real[source] = os.path.realpath(source)
+            # os.path.realpath, with each folder resolved once rather than once per file in it
+            folder, name = os.path.split(source)
+            if name in ("", ".", "..") or os.path.islink(source):
+                real = os.path.realpath(source)
+            else:
+                base = self._real_folders.get(folder)
+                if base is None:
+                    base = self._real_folders[folder] = os.path.realpath(folder)
+                real = os.path.join(base, name)
+            self._real[source] = real
         return real
 
     def owns(self, output: str) -> bool:
@@ -403,7 +443,7 @@ class Journal:
                 and out_mtime >= in_mtime)
 
     def _append(self, entries: Iterable[dict]) -> None:
-        lines = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries)
+        lines = "".join(_JOURNAL_JSON.encode(e) + "\n" for e in entries)
         if lines:
             self._fh.write(lines)
             self._fh.flush()
@@ -436,7 +476,7 @@ class Journal:
         if self._fh is None:
             return
         try:
-            data = "".join(json.dumps(e, ensure_ascii=False) + "\n"
+            data = "".join(_JOURNAL_JSON.encode(e) + "\n"
                            for _, e in sorted(self.entries.items())).encode("utf-8")
             write_atomic(self.path, data)
         except WenzhuanError:
@@ -612,6 +652,10 @@ def run_batch(jobs: Sequence[Job], settings: Settings, outdir: Path, *, workers:
         if result.status == "failed" and fail_fast:
             raise _Stop
 
+    # What is alive now (the plugins, their tables and models) lives as long as the run: frozen,
+    # the garbage collector leaves it alone instead of walking all of it again and again, and
+    # forked workers do not copy every page of it (copy-on-write) when they collect.
+    gc.freeze()
     try:
         _FOLDERS_MADE.clear()  # folders may have changed since an earlier run in this process
         remove_stale_parts(jobs)
@@ -655,6 +699,7 @@ def run_batch(jobs: Sequence[Job], settings: Settings, outdir: Path, *, workers:
     except _Stop:
         summary.interrupted = "fail-fast"
     finally:
+        gc.unfreeze()
         journal.close()
         summary.seconds = time.perf_counter() - start
         if old_term is not None:
@@ -687,14 +732,25 @@ def _pool_context():
 # 1,000-article batch spent about 0.1 s more than with 50 ms, which still keeps the display lively.
 TASK_SECONDS = 0.05
 MAX_TASK_FILES = 32
+# Files the main process converts before it forks the workers, spread over the batch: plugins
+# load what they load on first use for each kind of input (parsers, tables, the passes' models)
+# here, once, and every worker inherits it instead of loading it again. One per this many files
+# of the batch (the workers start that much later), at most `WARM_FILES`, none over
+# `WARM_MAX_BYTES` (a large file would hold them up).
+WARM_EVERY = 250
+WARM_FILES = 4
+WARM_MAX_BYTES = 256 * 1024
 
 
 class _Chunker:
     """Hands out the jobs a few at a time: one at a time until files have been timed, then as
-    many as take about `TASK_SECONDS`."""
+    many as take about `TASK_SECONDS`, and fewer towards the end, so that the workers finish
+    together rather than one waiting for another's last task."""
 
-    def __init__(self, todo: Sequence[Job]):
+    def __init__(self, todo: Sequence[Job], workers: int):
         self.queue = iter(todo)
+        self.left = len(todo)
+        self.workers = workers
         self.seconds = 0.0
         self.files = 0
 
@@ -704,8 +760,31 @@ class _Chunker:
 
     def next(self) -> list[Job]:
         per_file = self.seconds / self.files if self.files else TASK_SECONDS
-        n = max(1, min(MAX_TASK_FILES, int(TASK_SECONDS / per_file) if per_file > 0 else MAX_TASK_FILES))
-        return [job for _, job in zip(range(n), self.queue)]
+        n = max(1, min(MAX_TASK_FILES, int(TASK_SECONDS / per_file) if per_file > 0 else MAX_TASK_FILES,
+                       self.left // (2 * self.workers)))
+        jobs = [job for _, job in zip(range(n), self.queue)]
+        self.left -= len(jobs)
+        return jobs
+
+
+def _warm_up(todo: Sequence[Job], settings: Settings,
+             finish: Callable[[FileResult], None]) -> tuple[list[Job], list[FileResult]]:
+    """Convert a few files spread over `todo` in this process (see `WARM_FILES`); returns the
+    other jobs and the results."""
+    n = max(1, min(WARM_FILES, len(todo) // WARM_EVERY))
+    picks = {i * (len(todo) - 1) // max(1, n - 1) for i in range(n)}
+    results = []
+    for i in sorted(picks):
+        try:
+            small = os.stat(todo[i].input).st_size <= WARM_MAX_BYTES
+        except OSError:
+            small = False
+        if not small:
+            picks.discard(i)
+            continue
+        results.append(convert_one(todo[i], settings))
+        finish(results[-1])
+    return [job for i, job in enumerate(todo) if i not in picks], results
 
 
 def _run_pool(todo: Sequence[Job], settings: Settings, workers: int,
@@ -714,14 +793,13 @@ def _run_pool(todo: Sequence[Job], settings: Settings, workers: int,
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     context = _pool_context()
-    if context.get_start_method() == "fork":
-        # The first file here: it loads what plugins load on first use (the passes' models),
-        # which the forked workers then share instead of each loading it again.
-        finish(convert_one(todo[0], settings))
-        todo = todo[1:]
+    forked = context.get_start_method() == "fork"
+    todo, warmed = _warm_up(todo, settings, finish) if forked else (todo, [])
+    chunker = _Chunker(todo, workers)
+    for result in warmed:
+        chunker.timed(result)
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                initializer=_init_worker, initargs=(settings, os.getpid()))
-    chunker = _Chunker(todo)
     in_flight: dict[Future, list[Job]] = {}
     graceful = True
     try:
@@ -732,7 +810,9 @@ def _run_pool(todo: Sequence[Job], settings: Settings, workers: int,
                     return
                 in_flight[pool.submit(_work, jobs)] = jobs
 
-        refill()
+        if forked:
+            gc.freeze()  # (see run_batch) what the warm-up loaded too, before the workers inherit it
+        refill()  # (the first task forks the workers)
         while in_flight:
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
             for fut in done:

@@ -56,7 +56,6 @@ class _Group(click.Group):
 
 
 def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
-    # click.version_option would need the version at import time (see wenzhuan.__getattr__)
     if not value or ctx.resilient_parsing:
         return
     from . import __version__

@@ -13,12 +13,11 @@ is recorded as a `Problem` with its name and distribution; every other plugin ke
 from __future__ import annotations
 
 import importlib
-from importlib import metadata
 from typing import Iterable
 
 import pluggy
 
-from . import hookspecs, plugin_env
+from . import __version__, hookspecs, plugin_env
 from .registry import REGISTRIES, Catalog, Problem, Provider
 
 ENTRY_POINT_GROUP = "wenzhuan"
@@ -56,19 +55,20 @@ class PluginHost:
         self.provenance: dict[str, Provider] = {}
         for name in block or ():
             self.pm.set_blocked(name)
-        version = _version("wenzhuan") if builtins else None  # looked up once, not once per built-in
         for module_name in builtins:
             if self.pm.is_blocked(module_name):
                 continue
             module = importlib.import_module(module_name)  # a broken built-in is our bug: fail loudly
             self.pm.register(module, module_name)
-            self.provenance[module_name] = Provider(module_name, "wenzhuan", version, True)
+            self.provenance[module_name] = Provider(module_name, "wenzhuan", __version__, True)
         self.pm.check_pending()
         if entry_points:
             self._load_entry_points(load)
         self._catalog: Catalog | None = None
 
     def _load_entry_points(self, only: set[str] | None) -> None:
+        from importlib import metadata  # (slow to import: only when third-party plugins may load)
+
         for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
             dist = ep.dist.name if ep.dist else None
             if only is not None and ep.name not in only and dist not in only:
@@ -135,13 +135,6 @@ class PluginHost:
             out.append({"name": name, "distribution": provider.distribution,
                         "version": provider.version, "builtin": provider.builtin, "hooks": hooks})
         return out
-
-
-def _version(dist: str) -> str | None:
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return None
 
 
 _default: PluginHost | None = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,11 +29,13 @@ from .sniff import refuse_binary
 
 @dataclass
 class Source:
-    """An input: its bytes and the name to show in messages (a path, or `<stdin>`)."""
+    """An input: its bytes and the name to show in messages (a path, or `<stdin>`); read from a
+    file, also the file's status as it was opened (`os.fstat`)."""
 
     data: bytes
     name: str = "<input>"
     path: Path | None = None
+    stat: os.stat_result | None = None
 
     @classmethod
     def from_path(cls, path: str | os.PathLike, *, max_size: int | None = DEFAULT_MAX_INPUT) -> "Source":
@@ -42,29 +45,37 @@ class Source:
         p = Path(path)
         shown = str(path)
         try:
-            if p.is_dir():
-                raise InputError("is a directory, not a file", path=shown)
-            with open(p, "rb") as fh:
-                size = os.fstat(fh.fileno()).st_size
+            # (unbuffered, on the descriptor: a buffered file asks whether it is a terminal, and
+            # where it is, for nothing; one stat says what it is and how big)
+            fd = os.open(p, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+            try:
+                st = os.fstat(fd)
+                if stat.S_ISDIR(st.st_mode):
+                    raise IsADirectoryError
+                size = st.st_size
                 if max_size is not None and size > max_size:
                     raise too_large(size, max_size, shown)
                 if max_size is None:
-                    data = fh.read()
+                    data = _read(fd, None)
                 else:  # what the size says first (asking for max_size + 1 would allocate that much)
-                    data = fh.read(size + 1)
+                    data = _read(fd, size + 1)
                     if len(data) > size:  # it grew, or it is a device or a FIFO (size 0)
-                        data += fh.read(max_size + 1 - len(data))
+                        data += _read(fd, max_size + 1 - len(data))
+            finally:
+                os.close(fd)
             if max_size is not None and len(data) > max_size:
                 raise too_large(None, max_size, shown)
         except FileNotFoundError:
             raise InputError("no such file", path=shown) from None
-        except PermissionError:
-            raise InputError("permission denied: cannot read it", path=shown) from None
         except IsADirectoryError:
             raise InputError("is a directory, not a file", path=shown) from None
+        except PermissionError:
+            if p.is_dir():  # (what opening a folder raises on Windows)
+                raise InputError("is a directory, not a file", path=shown) from None
+            raise InputError("permission denied: cannot read it", path=shown) from None
         except OSError as exc:
             raise InputError(f"cannot read it: {exc.strerror or exc}", path=shown) from None
-        return cls(data, shown, p)
+        return cls(data, shown, p, st)
 
     @classmethod
     def from_stream(cls, stream, name: str = "<stdin>", *, max_size: int | None = DEFAULT_MAX_INPUT) -> "Source":
@@ -73,6 +84,19 @@ class Source:
         if max_size is not None and len(data) > max_size:
             raise too_large(None, max_size, name)
         return cls(data, name)
+
+
+def _read(fd: int, n: int | None) -> bytes:
+    """Up to `n` bytes (None: all) from `fd`, fewer only at its end."""
+    chunks = []
+    while n is None or n > 0:
+        chunk = os.read(fd, n if n is not None else 1 << 20)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        if n is not None:
+            n -= len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def too_large(size: int | None, max_size: int, shown: str) -> InputTooLargeError:
