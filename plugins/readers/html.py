@@ -259,7 +259,9 @@ def finish(nodes: Iterable) -> tuple:
         # mark for a line break) inside takes the general walk.
         core = runs[0].text.strip(_WS)
         if "\n" not in core and "\r" not in core and "\x00" not in core:
-            return (Text(_WS_RUN.sub(" ", core)),) if core else ()
+            if "  " in core or "\t" in core or "\f" in core:  # (else there is no run to collapse)
+                core = _WS_RUN.sub(" ", core)
+            return (Text(core),) if core else ()
     return _collapse(nodes)
 
 
@@ -336,6 +338,9 @@ _NON_WS = re.compile(r"[^ \t\n\r\f]")
 
 def paragraphs(nodes: list) -> list[Para]:
     """Split an inline list at runs of two or more line breaks; one paragraph per piece."""
+    if len(nodes) == 1 and type(nodes[0]) is Text:  # most paragraphs: one run of text, no break
+        content = finish(nodes)
+        return [Para(content)] if content else []
     pieces: list[list] = [[]]
     breaks = 0
     for n in nodes:
