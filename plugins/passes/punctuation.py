@@ -143,6 +143,8 @@ def convert(text: str, prev: str = "", nxt: str = "", *, line_start: bool = True
                 edits[i] = "）"
             else:
                 left.append(i)
+        elif i and "\u4e00" <= s[i - 1] <= "\u9fff":
+            edits[i] = FULL[ch]  # (most marks: right after a common Han character, no look needed)
         else:
             # what the mark touches, looking through closers to the left and openers to the right
             j = i - 1
@@ -255,7 +257,7 @@ def convert_fully(text: str, prev: str = "", nxt: str = "", *, line_start: bool 
         if len(rounds) == 4 or not (_CANDIDATE.search(new) or '"' in new or "..." in new or "。。。" in new
                                     or "--" in new):  # (4: a guard, never reached)
             return new, rounds
-        if '"' not in new and all(b - a == 1 and len(rep) == 1 for a, b, rep in edits):
+        if '"' not in new and all(len(rep) == 1 for _, _, rep in edits):  # (the marks' replacements)
             return new, rounds
         text = new
 
@@ -300,7 +302,7 @@ def _pair_quotes(s: str, start: int, end: int, protected: list[tuple[int, int]],
     """Straight double quotes in `s[start:end]`, in pairs, to `“` and `”` where the pair holds
     Chinese or either quote touches it; nothing when their number is odd."""
     quotes = [m.start() for m in _QUOTE.finditer(s, start, end)
-              if not any(a <= m.start() < b for a, b in protected)]
+              if not (protected and any(a <= m.start() < b for a, b in protected))]
     if len(quotes) % 2:
         return
     n = len(s)
@@ -335,15 +337,15 @@ class PunctuationPass(Pass):
     description = "full-width punctuation in Chinese text; indentation and stray spaces removed"
 
     def run(self, doc: Document, ctx: PassContext) -> Document:
-        defer = ctx.defer
+        defer, line_of = ctx.defer, ctx.line_of
 
         def make(index: int):
-            line = ctx.line_of(index)
-            block = index + 1
-
             def fix(text: str, prev: str, nxt: str) -> str:
                 new, rounds = convert_fully(text, prev, nxt, line_start=prev in ("", "\n"),
                                             line_end=nxt in ("", "\n"))
+                if not rounds:
+                    return new
+                line, block = line_of(index), index + 1
                 for before, edits in rounds:
                     # one change per cluster of edits, described only if the report is read
                     defer(_clusters(edits), lambda before=before, edits=edits: [
