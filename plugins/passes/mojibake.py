@@ -52,10 +52,10 @@ class Repair:
 
 
 class Repairer:
-    def __init__(self, m: HanziModel, doc: Document, doc_text: str | None = None):
+    def __init__(self, m: HanziModel, doc: Document):
         self.m = m
         self._doc = doc
-        self._doc_text = doc_text  # stringify(doc), when the caller has it
+        self._doc_text: str | None = None
         self._doc_pairs: set[str] | None = None
         self._variants: dict[str, list[bytes]] = {}
         self._lost: dict[int, list[str]] = {}  # candidate sets: lead byte, or -trail - 1
@@ -656,12 +656,7 @@ class MojibakePass(Pass):
     def run(self, doc: Document, ctx: PassContext) -> Document:
         m = model()
         rx = m.suspect_re
-        # one look at the whole text first: most documents have nothing suspect (each text run
-        # is part of this text, so none of them has)
-        whole = stringify(doc)
-        if rx.search(whole) is None:
-            return doc
-        repairer = Repairer(m, doc, whole)
+        repairer = Repairer(m, doc)
 
         def fix(text: str, index: int) -> str:
             if rx.search(text) is None:

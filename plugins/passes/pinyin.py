@@ -20,7 +20,6 @@ from pathlib import Path
 from wenzhuan.hookspecs import hookimpl
 from wenzhuan.model import Document
 from wenzhuan.registry import Pass, PassContext
-from wenzhuan.walk import stringify
 
 from ._hanzi import is_han, map_block_text
 
@@ -131,10 +130,6 @@ class PinyinPass(Pass):
     description = "remove pinyin readings appended after characters: 經(jīng)營 → 經營"
 
     def run(self, doc: Document, ctx: PassContext) -> Document:
-        # one look at the whole text first: most documents have no parenthesis before a letter
-        # (each text run is part of this text, so none of them has)
-        if _QUICK_RE.search(stringify(doc)) is None:
-            return doc
         texts: list[str] = []
 
         def gather(text: str, index: int) -> str:
