@@ -66,8 +66,42 @@ def make_parser() -> MarkdownIt:
         tokenize(state, start, end)
 
     md.block.tokenize = guarded  # type: ignore[method-assign]
+    _dispatch_block_rules(md)
     md.core.ruler.at("inline", _inline)
     return md
+
+
+# The block rules that start only at a line whose first character (after its indentation) is one
+# of these: a fence, a block quote, a thematic break, a list item, a link reference definition,
+# raw HTML, an ATX heading. Every other rule (indented code, setext headings, paragraphs) may
+# start at any line.
+_FIRST_CHARS = {
+    "fence": "`~", "blockquote": ">", "hr": "*-_", "list": "*-+0123456789", "reference": "[",
+    "html_block": "<", "heading": "#",
+}
+_ANY_FIRST = frozenset("".join(_FIRST_CHARS.values()))
+
+
+def _dispatch_block_rules(md: MarkdownIt) -> None:
+    """Start each block only with the rules its first character allows. markdown-it tries every
+    rule at every block, each returning False at once for a line that cannot start it: a
+    paragraph of prose, most of the blocks, tried ten rules where two can start it."""
+    ruler = md.block.ruler
+    names, every = ruler.get_active_rules(), list(ruler.getRules(""))
+    some = [rule for name, rule in zip(names, every) if name not in _FIRST_CHARS]
+    get_rules = ruler.getRules
+
+    def dispatch(state, line: int, end: int, silent: bool) -> bool:
+        pos = state.bMarks[line] + state.tShift[line]
+        rules = every if pos >= len(state.src) or state.src[pos] in _ANY_FIRST else some
+        for rule in rules:
+            if rule(state, line, end, silent):
+                return True
+        return False
+
+    # the chain of every rule ("") is what the block tokenizer runs; the named chains (the rules
+    # that may end a paragraph, a list...) stay as they are
+    ruler.getRules = lambda chain: [dispatch] if chain == "" else get_rules(chain)  # type: ignore[method-assign]
 
 
 # Where an inline rule of the commonmark preset can start: a line break, an escape, a code span,
