@@ -333,15 +333,16 @@ class _Blocks:
         chunks: list[str] = []
         prev_list: tuple[type, str] | None = None
         for block in blocks:
-            for b in self.flatten(block):
+            for b in (self.flatten(block) if isinstance(block, Div) else (block,)):
                 variant = ""
-                if isinstance(b, (BulletList, OrderedList)) and prev_list and prev_list[0] is type(b):
+                is_list = isinstance(b, (BulletList, OrderedList))
+                if is_list and prev_list and prev_list[0] is type(b):
                     # two lists in a row would merge into one: alternate the marker
                     variant = "alt" if prev_list[1] == "" else ""
                 chunk = self.block(b, variant)
                 if chunk is None:
                     continue
-                prev_list = (type(b), variant) if isinstance(b, (BulletList, OrderedList)) else None
+                prev_list = (type(b), variant) if is_list else None
                 chunks.append(chunk)
         return chunks
 
