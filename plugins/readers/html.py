@@ -125,7 +125,9 @@ class _Converter:
 
         def flush():
             if pending:
-                out.extend((p, pending_line[0]) for p in paragraphs(pending))
+                # (white space alone, the usual tail of a block, makes no paragraph)
+                if len(pending) > 1 or type(pending[0]) is not Text or pending[0].text.strip(_WS):
+                    out.extend((p, pending_line[0]) for p in paragraphs(pending))
                 pending.clear()
 
         if el.text:
