@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from types import SimpleNamespace
 from typing import Any
 
 import yaml
 from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
+from markdown_it.rules_core import StateCore, normalize, text_join
 from markdown_it.token import Token
 
 from wenzhuan.errors import InputError
@@ -67,8 +68,27 @@ def make_parser() -> MarkdownIt:
 
     md.block.tokenize = guarded  # type: ignore[method-assign]
     _dispatch_block_rules(md)
+    md.core.ruler.at("normalize", _normalize)
     md.core.ruler.at("inline", _inline)
+    md.core.ruler.at("text_join", _text_join)
     return md
+
+
+def _normalize(state: StateCore) -> None:
+    """markdown-it's `normalize` core rule (line endings to `\\n`, NUL to U+FFFD), only for text
+    that has something to normalize: two regex substitutions over the whole text otherwise."""
+    if "\r" in state.src or "\0" in state.src:
+        normalize(state)
+
+
+def _text_join(state: StateCore) -> None:
+    """markdown-it's `text_join` core rule (escaped characters joined to the text around them),
+    only for the inline tokens the inline parser made: it leaves a lone text token (what
+    `_inline` makes of plain text) as it is."""
+    parsed = [t for t in state.tokens
+              if t.type == "inline" and t.children and not (len(t.children) == 1 and t.children[0].type == "text")]
+    if parsed:
+        text_join(SimpleNamespace(tokens=parsed))  # (it reads nothing else of the state)
 
 
 # The block rules that start only at a line whose first character (after its indentation) is one
