@@ -12,6 +12,7 @@ input (tests/test_front_matter.py checks them against each other).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Any, Mapping
 
@@ -42,8 +43,16 @@ _RESOLVERS = FrontMatterDumper.yaml_implicit_resolvers
 def _reads_as_str(s: str) -> bool:
     """Whether a plain scalar `s` reads back as a string (not null, a boolean, a number, a date,
     `<<` or `=`): the resolver's implicit types, looked up as `Resolver.resolve` does."""
-    candidates = _RESOLVERS.get(s[0] if s else "", []) + _RESOLVERS.get(None, [])
-    return not any(regexp.match(s) for _, regexp in candidates)
+    for regexp in _implicit_types(s[0] if s else ""):
+        if regexp.match(s):
+            return False
+    return True
+
+
+@functools.lru_cache(maxsize=None)
+def _implicit_types(first: str) -> tuple[re.Pattern, ...]:
+    """The regexes of the implicit types a plain scalar starting with `first` may have."""
+    return tuple(regexp for _, regexp in _RESOLVERS.get(first, []) + _RESOLVERS.get(None, []))
 
 
 def _plain_allowed(s: str) -> bool:

@@ -317,3 +317,13 @@ def test_blanks_are_what_str_strip_removes_but_line_endings():
     from wenzhuan.plugins.markdown import _BLANKS
 
     assert _BLANKS == "".join(chr(c) for c in range(0x110000) if chr(c).isspace() and chr(c) not in "\n\r")
+
+
+def test_unsafe_in_line_is_markup_controls_and_white_space_but_space_and_u3000():
+    import re
+
+    from wenzhuan.plugins.markdown import _UNSAFE_IN_LINE
+
+    # the spelled-out class matches what its readable form, an alternation, would
+    readable = re.compile(r"[\\`*_\[\]<&\x00-\x1f\x7f-\x9f]|[^\S \u3000]")
+    assert [c for c in range(0x110000) if bool(_UNSAFE_IN_LINE.match(chr(c))) != bool(readable.match(chr(c)))] == []

@@ -53,6 +53,8 @@ def test_converting_again_changes_nothing(text):
 @pytest.mark.parametrize("text, expected", [
     ("汉,,", "汉，，"), ("!,汉", "！，汉"), ("《\u00a0!", "《！"), ("') ，'", "'），'"), ("(》;", "（》；"),
     ("1) 第一条", "1) 第一条"), ("汉。。 。", "汉……"), ('发布"新规"...', "发布“新规”……"), ("f(x) 和 g(x)", "f(x) 和 g(x)"),
+    # a second round: the mark converted in the first makes the quotes hold Chinese
+    ('"a!" 汉', "“a！” 汉"),
 ])
 def test_marks_beside_converted_ones(text, expected):
     assert convert_fully(text)[0] == expected

@@ -30,3 +30,18 @@ def test_nested_page_chrome_is_dropped_whole():
     page = "<body>" + nested * 200 + "<p>正文。</p></body>"
     doc = read_html(page)
     assert [b.content for b in doc.blocks] == [(Text("正文。"),)]
+
+
+_P_TEXT = st.lists(st.sampled_from(["汉", "a", " ", "  ", "\n", "\t", "\u3000", "\xa0", ">", "\r", "\x85", "\ufffe", "𠮷"]),
+                   max_size=6).map("".join)
+_P_GAP = st.sampled_from(["", " ", "\n", "\n\n", " \n\t"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(_P_GAP, _P_TEXT), max_size=4), _P_GAP, st.integers(0, 9))
+def test_plain_paragraph_fragments_take_the_fast_path_to_the_same_blocks_and_lines(paras, tail, offset):
+    from wenzhuan.plugins.readers.html import _Converter, html_blocks, parse
+
+    fragment = "".join(f"{gap}<p>{text}</p>" for gap, text in paras) + tail
+    root = parse(fragment)
+    assert html_blocks(fragment, line_offset=offset) == ([] if root is None else _Converter(None, offset).blocks(root))

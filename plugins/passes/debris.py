@@ -122,20 +122,29 @@ def _decode_entities(text: str, prev: str, nxt: str, changes: list) -> str:
     return ENTITY.sub(entity, _NBSP_RUN.sub(nbsp, text))
 
 
+def _blank(text: str) -> bool:
+    """`not text.strip()`, without copying the text."""
+    return not text or text.isspace()
+
+
 def is_nav(block) -> bool:
     """A paragraph made only of site navigation links or phrases."""
     if not isinstance(block, Para):
         return False
-    items: list[str] = []
+    found = False
     for node in block.content:
         if isinstance(node, Link):
-            items.append(stringify(node).strip())
+            items = [stringify(node).strip()]
         else:
             text = _MD_LINK.sub(lambda m: "\x00" + m.group(1) + "\x00", stringify(node))
-            items.extend(p for p in re.split(r"\x00|" + _NAV_SEPARATORS.pattern, text) if p)
-    items = [_NAV_SEPARATORS.sub("", i) for i in items]
-    items = [i for i in items if i]
-    return bool(items) and all(NAV_ITEM.fullmatch(i) for i in items)
+            items = re.split(r"\x00|" + _NAV_SEPARATORS.pattern, text)
+        for item in items:
+            item = _NAV_SEPARATORS.sub("", item)
+            if item:
+                if not NAV_ITEM.fullmatch(item):
+                    return False  # (a paragraph of prose: its first item already says so)
+                found = True
+    return found
 
 
 def bare_url(block) -> str | None:
@@ -169,7 +178,7 @@ class DebrisPass(Pass):
         whole = stringify(doc)
         if "<" in whole or "&" in whole or _COUNTER_HINT.search(whole):
             doc = rewrite_document(doc, make)
-        drop = [i for i, b in enumerate(doc.blocks) if isinstance(b, Para) and not stringify(b).strip()]
+        drop = [i for i, b in enumerate(doc.blocks) if isinstance(b, Para) and _blank(stringify(b))]
         doc = without_blocks(doc, ctx, drop)
         return self.trailing(doc, ctx)
 

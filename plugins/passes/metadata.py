@@ -263,8 +263,10 @@ class MetadataPass(Pass):
                     blocks[j] = _with_last_text(blocks[j], index, new)
                     if blocks[j] is None:
                         drop.append(j)
-        doc = dataclasses.replace(doc, blocks=tuple(b if b is not None else Para(()) for b in blocks))
+                    doc = dataclasses.replace(doc, blocks=tuple(b if b is not None else Para(()) for b in blocks))
         doc = without_blocks(doc, ctx, drop)
+        if title == meta.title and not (found.authors or found.date or found.source or found.editors):
+            return doc  # (what `_merged` would make is `meta` itself)
         return dataclasses.replace(doc, metadata=_merged(meta, title, found))
 
 

@@ -72,6 +72,8 @@ def _touches(s: str, i: int) -> bool:
 def _first_space(s: str) -> int:
     """The position of the first space (ASCII, U+3000, NBSP, tab) in `s`, -1 if none: found by
     string searches, many times faster than the regex engine's scan for a class of characters."""
+    if " " not in s and "\u3000" not in s and "\u00a0" not in s and "\t" not in s:
+        return -1  # most text (Chinese prose): no list to build
     found = [i for i in (s.find(" "), s.find("\u3000"), s.find("\u00a0"), s.find("\t")) if i >= 0]
     return min(found) if found else -1
 
@@ -141,6 +143,8 @@ def convert(text: str, prev: str = "", nxt: str = "", *, line_start: bool = True
                 edits[i] = "）"
             else:
                 left.append(i)
+        elif i and "\u4e00" <= s[i - 1] <= "\u9fff":
+            edits[i] = FULL[ch]  # (most marks: right after a common Han character, no look needed)
         else:
             # what the mark touches, looking through closers to the left and openers to the right
             j = i - 1
@@ -186,15 +190,17 @@ def convert(text: str, prev: str = "", nxt: str = "", *, line_start: bool = True
         return text, []
     # apply the punctuation edits (one character for one, so positions stay), then find the
     # spaces made stray by them
-    punct = sorted(edits.items())
-    if punct:
+    out_edits = []
+    if edits:
         parts = []
-        last = off
-        for i, rep in punct:
-            parts.append(s[last:i])
+        last = 0
+        for i, rep in sorted(edits.items()):
+            i -= off
+            parts.append(text[last:i])
             parts.append(rep)
+            out_edits.append((i, i + 1, rep))
             last = i + 1
-        parts.append(s[last:off + len(text)])
+        parts.append(text[last:])
         fixed = "".join(parts)
     else:
         fixed = text
@@ -211,8 +217,8 @@ def convert(text: str, prev: str = "", nxt: str = "", *, line_start: bool = True
             span = _trailing_indent(fixed)
             if span:
                 spaces.append(span)
-    out_edits = [(i - off, i - off + 1, rep) for i, rep in punct]
-    out_edits.extend((a - off, b - off, rep) for a, b, rep in spans)
+    if spans:
+        out_edits.extend((a - off, b - off, rep) for a, b, rep in spans)
     if not spaces and not spans:
         return (fixed, out_edits) if out_edits else (text, [])
     out_edits.extend((a, b, "") for a, b in _merge(spaces))
@@ -233,9 +239,15 @@ def convert_fully(text: str, prev: str = "", nxt: str = "", *, line_start: bool 
 
     One round almost always suffices; a second is needed where removing a stray space brings a
     parenthesis or a quote next to a mark converted in the first (`) ，` → `)，` → `），`), or
-    joins full stops into an ellipsis (`汉。。 。` → `汉。。。` → `汉……`), which
-    a later run of the pass would otherwise convert: the pass must change nothing the second
-    time."""
+    joins full stops into an ellipsis (`汉。。 。` → `汉。。。` → `汉……`), or where a mark
+    converted in the first makes a pair of straight quotes hold or touch Chinese (`"a!" 汉` →
+    `"a！" 汉` → `“a！” 汉`), which a later run of the pass would otherwise convert: the pass
+    must change nothing the second time.
+
+    A round that only converted marks one for one (no ellipsis, dash or space) and left no
+    straight quote needs no second: every mark left touches no Chinese, and none is beside a
+    converted one (`_beside_converted` converted those in the same round), so the second round
+    would find what the first did."""
     rounds = []
     while True:
         new, edits = convert(text, prev, nxt, line_start=line_start, line_end=line_end)
@@ -244,6 +256,8 @@ def convert_fully(text: str, prev: str = "", nxt: str = "", *, line_start: bool 
         rounds.append((text, edits))
         if len(rounds) == 4 or not (_CANDIDATE.search(new) or '"' in new or "..." in new or "。。。" in new
                                     or "--" in new):  # (4: a guard, never reached)
+            return new, rounds
+        if '"' not in new and all(len(rep) == 1 for _, _, rep in edits):  # (the marks' replacements)
             return new, rounds
         text = new
 
@@ -288,7 +302,7 @@ def _pair_quotes(s: str, start: int, end: int, protected: list[tuple[int, int]],
     """Straight double quotes in `s[start:end]`, in pairs, to `“` and `”` where the pair holds
     Chinese or either quote touches it; nothing when their number is odd."""
     quotes = [m.start() for m in _QUOTE.finditer(s, start, end)
-              if not any(a <= m.start() < b for a, b in protected)]
+              if not (protected and any(a <= m.start() < b for a, b in protected))]
     if len(quotes) % 2:
         return
     n = len(s)
@@ -323,15 +337,15 @@ class PunctuationPass(Pass):
     description = "full-width punctuation in Chinese text; indentation and stray spaces removed"
 
     def run(self, doc: Document, ctx: PassContext) -> Document:
-        defer = ctx.defer
+        defer, line_of = ctx.defer, ctx.line_of
 
         def make(index: int):
-            line = ctx.line_of(index)
-            block = index + 1
-
             def fix(text: str, prev: str, nxt: str) -> str:
                 new, rounds = convert_fully(text, prev, nxt, line_start=prev in ("", "\n"),
                                             line_end=nxt in ("", "\n"))
+                if not rounds:
+                    return new
+                line, block = line_of(index), index + 1
                 for before, edits in rounds:
                     # one change per cluster of edits, described only if the report is read
                     defer(_clusters(edits), lambda before=before, edits=edits: [

@@ -39,7 +39,7 @@ _ASTRAL_HAN = re.compile("[\U00020000-\U0003134f]")
 # few hundred characters classified (milliseconds), the tables take tens of milliseconds to
 # build and then count at the regex engine's speed.
 TABLES_AFTER = 500_000
-_counted = 0
+_counted = 0  # characters `evidence` has been given
 
 
 def _classify(chars: list[str]) -> None:
@@ -97,8 +97,9 @@ def _counted_evidence(text: str) -> tuple[int, int]:
 def evidence(text: str) -> tuple[int, int]:
     """(Simplified, Traditional) evidence: occurrences of script-specific characters."""
     global _counted
-    if _counted < TABLES_AFTER and disk_cache.cache_dir() is None:
-        _counted += len(text)
+    counted = _counted
+    _counted += len(text)  # (either way: once past the threshold, the cache is not asked for again)
+    if counted < TABLES_AFTER and disk_cache.cache_dir() is None:
         return _counted_evidence(text)
     simplified, traditional = _tables()
     simp, trad = _count(simplified, text), _count(traditional, text)

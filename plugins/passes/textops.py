@@ -80,8 +80,11 @@ def rewrite_block(block, fn: TextFn):
         content = rewrite_inlines(block.content, fn)
         if content is block.content:
             return block
-        if type(block) is Para:  # what dataclasses.replace does, without its generic overhead
+        # what dataclasses.replace does, without its generic overhead
+        if type(block) is Para:
             return Para(content, block.attr)
+        if type(block) is Heading:
+            return Heading(block.level, content, block.attr)
         return dataclasses.replace(block, content=content)
     if isinstance(block, _CONTAINERS):
         inner = tuple(rewrite_block(b, fn) for b in block.blocks)
@@ -95,7 +98,7 @@ def rewrite_block(block, fn: TextFn):
 def rewrite_document(doc: Document, make_fn: Callable[[int], TextFn]) -> Document:
     """Apply `make_fn(i)` (a text function that knows the top-level block index `i`, for
     reporting locations) to every text run in every block."""
-    blocks = tuple(rewrite_block(b, make_fn(i)) for i, b in enumerate(doc.blocks))
+    blocks = tuple([rewrite_block(b, make_fn(i)) for i, b in enumerate(doc.blocks)])
     return doc if blocks == doc.blocks else dataclasses.replace(doc, blocks=blocks)
 
 

@@ -125,7 +125,9 @@ class _Converter:
 
         def flush():
             if pending:
-                out.extend((p, pending_line[0]) for p in paragraphs(pending))
+                # (white space alone, the usual tail of a block, makes no paragraph)
+                if len(pending) > 1 or type(pending[0]) is not Text or pending[0].text.strip(_WS):
+                    out.extend((p, pending_line[0]) for p in paragraphs(pending))
                 pending.clear()
 
         if el.text:
@@ -259,7 +261,9 @@ def finish(nodes: Iterable) -> tuple:
         # mark for a line break) inside takes the general walk.
         core = runs[0].text.strip(_WS)
         if "\n" not in core and "\r" not in core and "\x00" not in core:
-            return (Text(_WS_RUN.sub(" ", core)),) if core else ()
+            if "  " in core or "\t" in core or "\f" in core:  # (else there is no run to collapse)
+                core = _WS_RUN.sub(" ", core)
+            return (Text(core),) if core else ()
     return _collapse(nodes)
 
 
@@ -336,6 +340,9 @@ _NON_WS = re.compile(r"[^ \t\n\r\f]")
 
 def paragraphs(nodes: list) -> list[Para]:
     """Split an inline list at runs of two or more line breaks; one paragraph per piece."""
+    if len(nodes) == 1 and type(nodes[0]) is Text:  # most paragraphs: one run of text, no break
+        content = finish(nodes)
+        return [Para(content)] if content else []
     pieces: list[list] = [[]]
     breaks = 0
     for n in nodes:
@@ -363,10 +370,36 @@ def paragraphs(nodes: list) -> list[Para]:
 
 def html_blocks(fragment: str, ctx: ReadContext | None = None, line_offset: int = 0) -> list[tuple]:
     """Blocks of an HTML fragment or document, as (block, 1-based line) pairs."""
+    simple = _simple_paragraphs(fragment)
+    if simple is not None:
+        return [(p, line + line_offset) for text, line in simple for p in paragraphs([Text(text)] if text else [])]
     root = parse(fragment)
     if root is None:
         return []
     return _Converter(ctx, line_offset).blocks(root)
+
+
+# One `<p>` of plain text: no markup, no entity, no character the HTML parser treats specially
+# (controls but tab and line feed, non-characters, surrogates).
+_SIMPLE_P = re.compile("[ \t\n]*<p>([^<>&\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]*)</p>")
+
+
+def _simple_paragraphs(fragment: str) -> list[tuple[str, int]] | None:
+    """(text, 1-based line) of each paragraph when `fragment` is nothing but `<p>` elements of
+    plain text and white space between them (a Jekyll post's body), else None: what lxml's
+    parse would give, without parsing and walking a tree."""
+    out = []
+    pos, line, end = 0, 1, len(fragment)
+    match = _SIMPLE_P.match
+    while pos < end:
+        m = match(fragment, pos)
+        if m is None:  # the end, or something else
+            return out if out and not fragment[pos:].strip(" \t\n") else None
+        line += fragment.count("\n", pos, m.start(1))
+        out.append((m.group(1), line))
+        line += m.group(1).count("\n")
+        pos = m.end()
+    return out or None
 
 
 # A web page's own header, footer and sidebars (site links, copyright, share buttons, related

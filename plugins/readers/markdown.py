@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from types import SimpleNamespace
 from typing import Any
 
 import yaml
 from markdown_it import MarkdownIt
-from markdown_it.tree import SyntaxTreeNode
+from markdown_it.rules_core import StateCore, normalize, text_join
+from markdown_it.token import Token
 
 from wenzhuan.errors import InputError
 from wenzhuan.hookspecs import hookimpl
@@ -65,7 +67,85 @@ def make_parser() -> MarkdownIt:
         tokenize(state, start, end)
 
     md.block.tokenize = guarded  # type: ignore[method-assign]
+    _dispatch_block_rules(md)
+    md.core.ruler.at("normalize", _normalize)
+    md.core.ruler.at("inline", _inline)
+    md.core.ruler.at("text_join", _text_join)
     return md
+
+
+def _normalize(state: StateCore) -> None:
+    """markdown-it's `normalize` core rule (line endings to `\\n`, NUL to U+FFFD), only for text
+    that has something to normalize: two regex substitutions over the whole text otherwise."""
+    if "\r" in state.src or "\0" in state.src:
+        normalize(state)
+
+
+def _text_join(state: StateCore) -> None:
+    """markdown-it's `text_join` core rule (escaped characters joined to the text around them),
+    only for the inline tokens the inline parser made: it leaves a lone text token (what
+    `_inline` makes of plain text) as it is."""
+    parsed = [t for t in state.tokens
+              if t.type == "inline" and t.children and not (len(t.children) == 1 and t.children[0].type == "text")]
+    if parsed:
+        text_join(SimpleNamespace(tokens=parsed))  # (it reads nothing else of the state)
+
+
+# The block rules that start only at a line whose first character (after its indentation) is one
+# of these: a fence, a block quote, a thematic break, a list item, a link reference definition,
+# raw HTML, an ATX heading. Every other rule (indented code, setext headings, paragraphs) may
+# start at any line.
+_FIRST_CHARS = {
+    "fence": "`~", "blockquote": ">", "hr": "*-_", "list": "*-+0123456789", "reference": "[",
+    "html_block": "<", "heading": "#",
+}
+_ANY_FIRST = frozenset("".join(_FIRST_CHARS.values()))
+
+
+def _dispatch_block_rules(md: MarkdownIt) -> None:
+    """Start each block only with the rules its first character allows. markdown-it tries every
+    rule at every block, each returning False at once for a line that cannot start it: a
+    paragraph of prose, most of the blocks, tried ten rules where two can start it."""
+    ruler = md.block.ruler
+    names, every = ruler.get_active_rules(), list(ruler.getRules(""))
+    some = [rule for name, rule in zip(names, every) if name not in _FIRST_CHARS]
+    get_rules = ruler.getRules
+
+    def dispatch(state, line: int, end: int, silent: bool) -> bool:
+        pos = state.bMarks[line] + state.tShift[line]
+        rules = every if pos >= len(state.src) or state.src[pos] in _ANY_FIRST else some
+        for rule in rules:
+            if rule(state, line, end, silent):
+                return True
+        return False
+
+    # the chain of every rule ("") is what the block tokenizer runs; the named chains (the rules
+    # that may end a paragraph, a list...) stay as they are
+    ruler.getRules = lambda chain: [dispatch] if chain == "" else get_rules(chain)  # type: ignore[method-assign]
+
+
+# Where an inline rule of the commonmark preset can start: a line break, an escape, a code span,
+# emphasis, a link or image (`[`), an autolink or inline HTML, an entity. Text without any of
+# these is one text token whatever else it holds, so it is not handed to the inline parser.
+_INLINE_SYNTAX = re.compile(r"[\n\\`*_\[<&]")
+
+
+def _inline(state: StateCore) -> None:
+    """markdown-it's `inline` core rule, with plain text (most paragraphs) as one text token
+    made directly: the inline parser takes most of the reading time, character by character."""
+    parse, md, env = state.md.inline.parse, state.md, state.env
+    for token in state.tokens:
+        if token.type == "inline":
+            if token.children is None:
+                token.children = []
+            content = token.content
+            if _INLINE_SYNTAX.search(content) is None:
+                if content:
+                    text = Token("text", "", 0)
+                    text.content = content
+                    token.children.append(text)
+            else:
+                parse(content, md, env, token.children)
 
 
 _PARSER = make_parser()
@@ -185,90 +265,115 @@ def metadata_from_front_matter(data: dict[str, Any]) -> Metadata:
     )
 
 
+def _nodes(tokens: list[Token]):
+    """The nodes of one level of a token stream, as `markdown_it.tree.SyntaxTreeNode` makes
+    them, without building the tree: (the token, or the opening token of a container, and the
+    tokens inside the container or None)."""
+    i, n = 0, len(tokens)
+    while i < n:
+        token = tokens[i]
+        if not token.nesting:
+            yield token, None
+            i += 1
+            continue
+        depth, j = 1, i + 1
+        while depth:
+            depth += tokens[j].nesting
+            j += 1
+        yield token, tokens[i + 1:j - 1]
+        i = j
+
+
 class _Converter:
     def __init__(self, ctx: ReadContext | None, line_offset: int):
         self.ctx = ctx
         self.line_offset = line_offset
 
-    def warn(self, message: str, node: SyntaxTreeNode | None = None) -> None:
+    def warn(self, message: str, token: Token | None = None) -> None:
         if self.ctx is not None:
-            line = node.map[0] + 1 + self.line_offset if node is not None and node.map else None
+            line = token.map[0] + 1 + self.line_offset if token is not None and token.map else None
             self.ctx.warn(message, line=line)
 
-    def blocks(self, nodes) -> list:
+    def blocks(self, tokens: list[Token]) -> list:
         out = []
-        for node in nodes:
-            out.extend(self.block(node))
+        for token, inner in _nodes(tokens):
+            out.extend(self.block(token, inner))
         return out
 
-    def block(self, node: SyntaxTreeNode) -> list:
-        t = node.type
-        if t == "paragraph":
-            content = self.inlines(node.children[0].children if node.children else [])
+    def block(self, token: Token, inner: list[Token] | None) -> list:
+        t = token.type
+        if t == "paragraph_open":
+            content = self.inlines(inner[0].children or [] if inner else [])
             return [Para(content)] if content else []
-        if t == "heading":
-            return [Heading(int(node.tag[1]), self.inlines(node.children[0].children if node.children else []))]
-        if t == "blockquote":
-            return [BlockQuote(self.blocks(node.children))]
-        if t == "bullet_list":
-            return [BulletList([self.blocks(item.children) for item in node.children])]
-        if t == "ordered_list":
-            start = int(node.attrs.get("start", 1)) if node.attrs else 1
-            return [OrderedList([self.blocks(item.children) for item in node.children], start)]
+        if t == "heading_open":
+            return [Heading(int(token.tag[1]), self.inlines(inner[0].children or [] if inner else []))]
+        if t == "blockquote_open":
+            return [BlockQuote(self.blocks(inner))]
+        if t == "bullet_list_open":
+            return [BulletList([self.blocks(item) for _, item in _nodes(inner)])]
+        if t == "ordered_list_open":
+            start = int(token.attrs.get("start", 1)) if token.attrs else 1
+            return [OrderedList([self.blocks(item) for _, item in _nodes(inner)], start)]
         if t in ("code_block", "fence"):
-            info = (node.info or "").strip().split()
+            info = (token.info or "").strip().split()
             attr = Attr(classes=(info[0],)) if t == "fence" and info else Attr()
-            text = node.content[:-1] if node.content.endswith("\n") else node.content
+            text = token.content[:-1] if token.content.endswith("\n") else token.content
             return [CodeBlock(text, attr)]
         if t == "hr":
             return [ThematicBreak()]
         if t == "html_block":
-            return [b for b, _ in self.html_block(node)]
-        self.warn(f"unsupported Markdown construct {t!r}; dropped", node)
+            return [b for b, _ in self.html_block(token)]
+        name = t.removesuffix("_open") if token.nesting else t
+        self.warn(f"unsupported Markdown construct {name!r}; dropped", token)
         return []
 
-    def html_block(self, node: SyntaxTreeNode) -> list[tuple]:
+    def html_block(self, token: Token) -> list[tuple]:
         """Raw HTML (Jekyll posts whose body is `<p>` blocks) goes through the HTML reader."""
-        offset = self.line_offset + (node.map[0] if node.map else 0)
-        return html_blocks(node.content, self.ctx, line_offset=offset)
+        offset = self.line_offset + (token.map[0] if token.map else 0)
+        return html_blocks(token.content, self.ctx, line_offset=offset)
 
-    def inlines(self, nodes) -> tuple:
+    def inlines(self, tokens: list[Token]) -> tuple:
+        if len(tokens) == 1 and tokens[0].type == "text" and "\n" not in tokens[0].content:
+            # most paragraphs: one run of text (the reading of `_inline`), no line to join
+            content = tokens[0].content
+            return (Text(content),) if content else ()
         stack: list[tuple[type | None, list]] = [(None, [])]
-        for node in nodes:
-            t = node.type
+        for token, inner in _nodes(tokens):
+            t = token.type
             target = stack[-1][1]
             if t == "text":
-                target.append(Text(node.content))
+                target.append(Text(token.content))
             elif t == "softbreak":
                 target.append(Text("\n"))
             elif t == "hardbreak":
                 target.append(LineBreak())
-            elif t == "em":
-                target.append(Emph(self.inlines(node.children)))
-            elif t == "strong":
-                target.append(Strong(self.inlines(node.children)))
+            elif t == "em_open":
+                target.append(Emph(self.inlines(inner)))
+            elif t == "strong_open":
+                target.append(Strong(self.inlines(inner)))
             elif t == "code_inline":
-                target.append(Code(node.content))
-            elif t == "link":
-                target.append(Link(self.inlines(node.children), str(node.attrs.get("href", "")),
-                                   str(node.attrs.get("title", "") or "")))
+                target.append(Code(token.content))
+            elif t == "link_open":
+                target.append(Link(self.inlines(inner), str(token.attrs.get("href", "")),
+                                   str(token.attrs.get("title", "") or "")))
             elif t == "html_inline":
-                self._html_inline(node, stack)
+                self._html_inline(token, stack)
             elif t == "image":
-                alt = "".join(c.content for c in node.children if c.type == "text")
+                alt = "".join(c.content for c, _ in _nodes(token.children or []) if c.type == "text")
                 self.warn("images are not supported; kept the alt text")
                 if alt:
                     target.append(Text(alt))
             else:
-                self.warn(f"unsupported inline {t!r}; dropped")
+                name = t.removesuffix("_open") if token.nesting else t
+                self.warn(f"unsupported inline {name!r}; dropped")
         while len(stack) > 1:  # unclosed HTML tags: keep their content, drop the tag
             kind, content = stack.pop()
             self.warn(f"unclosed inline HTML tag for {kind.__name__ if kind else 'a span'}; tag dropped")
             stack[-1][1].extend(content)
         return _join_softbreaks(merge_text(stack[0][1]))
 
-    def _html_inline(self, node: SyntaxTreeNode, stack) -> None:
-        m = re.fullmatch(r"<(/?)([a-zA-Z]+)\s*/?>", node.content.strip())
+    def _html_inline(self, token: Token, stack) -> None:
+        m = re.fullmatch(r"<(/?)([a-zA-Z]+)\s*/?>", token.content.strip())
         tag = m.group(2).lower() if m else ""
         if m and tag == "br" and not m.group(1):
             stack[-1][1].append(LineBreak())
@@ -288,7 +393,7 @@ class _Converter:
             _, content = stack.pop()
             stack[-1][1].append(Span(merge_text(content)))
         else:
-            self.warn(f"raw inline HTML {node.content!r} not supported; dropped")
+            self.warn(f"raw inline HTML {token.content!r} not supported; dropped")
 
 
 def _last_char(node) -> str:
@@ -325,17 +430,16 @@ def _join_softbreaks(inlines: tuple) -> tuple:
 def read_markdown(text: str, ctx: ReadContext | None = None) -> Document:
     front, body, offset = split_front_matter(text)
     meta = metadata_from_front_matter(front) if front is not None else Metadata()
-    tree = SyntaxTreeNode(_PARSER.parse(body))
     conv = _Converter(ctx, offset)
     blocks = []
-    for node in tree.children:
-        if node.type == "html_block":
-            pairs = conv.html_block(node)
+    for token, inner in _nodes(_PARSER.parse(body)):
+        if token.type == "html_block":
+            pairs = conv.html_block(token)
             made = [b for b, _ in pairs]
             lines = [line or 0 for _, line in pairs]
         else:
-            made = conv.block(node)
-            lines = [node.map[0] + 1 + offset if node.map else 0] * len(made)
+            made = conv.block(token, inner)
+            lines = [token.map[0] + 1 + offset if token.map else 0] * len(made)
         if ctx is not None:
             ctx.block_lines.extend(lines)
         blocks.extend(made)
