@@ -625,7 +625,8 @@ def run_batch(jobs: Sequence[Job], settings: Settings, outdir: Path, *, workers:
     is called in this process as each file finishes (skipped and failed ones included);
     `on_start(total)` once before the first. KeyboardInterrupt (Ctrl-C, or SIGTERM, which is
     turned into one here) stops the run: files in progress finish (a second Ctrl-C stops them
-    too, without leaving partial files) and the summary says `interrupted`.
+    too: no output is ever left partial, though a hidden temporary file may be, which the next
+    run removes) and the summary says `interrupted`.
 
     Workers are processes: a script calling this with `workers > 1` while other threads run
     (so workers come from a forkserver) needs the usual `if __name__ == "__main__":` guard."""
@@ -654,8 +655,11 @@ def run_batch(jobs: Sequence[Job], settings: Settings, outdir: Path, *, workers:
 
     # What is alive now (the plugins, their tables and models) lives as long as the run: frozen,
     # the garbage collector leaves it alone instead of walking all of it again and again, and
-    # forked workers do not copy every page of it (copy-on-write) when they collect.
-    gc.freeze()
+    # forked workers do not copy every page of it (copy-on-write) when they collect. Not when
+    # the calling program froze objects of its own: unfreezing afterwards would release them.
+    freeze = not gc.get_freeze_count()
+    if freeze:
+        gc.freeze()
     try:
         _FOLDERS_MADE.clear()  # folders may have changed since an earlier run in this process
         remove_stale_parts(jobs)
@@ -693,13 +697,14 @@ def run_batch(jobs: Sequence[Job], settings: Settings, outdir: Path, *, workers:
             for job in todo:
                 finish(convert_one(job, settings))
         else:
-            _run_pool(todo, settings, min(workers, len(todo)), finish)
+            _run_pool(todo, settings, min(workers, len(todo)), finish, freeze=freeze)
     except KeyboardInterrupt:
         summary.interrupted = "interrupted"
     except _Stop:
         summary.interrupted = "fail-fast"
     finally:
-        gc.unfreeze()
+        if freeze:
+            gc.unfreeze()
         journal.close()
         summary.seconds = time.perf_counter() - start
         if old_term is not None:
@@ -788,7 +793,7 @@ def _warm_up(todo: Sequence[Job], settings: Settings,
 
 
 def _run_pool(todo: Sequence[Job], settings: Settings, workers: int,
-              finish: Callable[[FileResult], None]) -> None:
+              finish: Callable[[FileResult], None], *, freeze: bool = False) -> None:
     """Keep at most a few tasks per worker in flight, so stopping is quick and memory flat."""
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
@@ -810,7 +815,7 @@ def _run_pool(todo: Sequence[Job], settings: Settings, workers: int,
                     return
                 in_flight[pool.submit(_work, jobs)] = jobs
 
-        if forked:
+        if forked and freeze:
             gc.freeze()  # (see run_batch) what the warm-up loaded too, before the workers inherit it
         refill()  # (the first task forks the workers)
         while in_flight:

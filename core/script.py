@@ -434,20 +434,16 @@ def _collector_paused():
     of thousands of nodes that live on, which starts full collections over the whole heap (a
     third of the time of converting a long document); nodes make no reference cycles.
 
-    Afterwards the objects made meanwhile go straight to the oldest generation (`gc.freeze`
-    then `gc.unfreeze`, which moves lists without visiting objects), where the nodes would end up
-    anyway: else the first collection after `gc.enable` visits them all (5 ms per 20,000
-    paragraphs, a twentieth of converting them). Not when something else has frozen objects,
-    which `gc.unfreeze` would release."""
+    Not followed by `gc.freeze(); gc.unfreeze()`, which would spare the first collection a visit
+    of the new nodes (5 ms per 20,000 paragraphs) but also moves the caller's young garbage to
+    the oldest generation and resets the young count: a long-running process (the service's
+    workers) converting often would then never collect again."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
-            if not gc.get_freeze_count():
-                gc.freeze()
-                gc.unfreeze()
             gc.enable()
 
 

@@ -234,6 +234,10 @@ def convert_stream(inp: BinaryIO, out: BinaryIO, convert: Callable[[str], str], 
         except UnicodeDecodeError as exc:
             raise InputError(f"not valid {encoding} near byte {offset + exc.start}",
                              hint="give the input's encoding with --encoding") from None
+        except UnicodeError as exc:  # a decoder's own complaint, e.g. UTF-16 without a byte-order mark
+            raise InputError(f"not valid {encoding}: {exc}",
+                             hint="without a byte-order mark, name the byte order: --encoding utf-16-le "
+                                  "or utf-16-be") from None
         offset += len(raw)
         total += len(block)
         buf = carry + block if carry else block

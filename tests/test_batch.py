@@ -548,3 +548,25 @@ def test_expand_inputs_orders_naturally(tmp_path):
     src = tree(tmp_path / "in", {"第2章.txt": "x", "第10章.txt": "x", "第1章.txt": "x", "a/第3章.txt": "x"})
     got = [rel for _, rel in expand_inputs([str(src)], ("*.txt",))]
     assert got == ["a/第3章.txt", "第1章.txt", "第2章.txt", "第10章.txt"]
+
+
+def test_a_batch_keeps_what_the_calling_program_froze(tmp_path):
+    """run_batch freezes what is alive for its run and unfreezes it after, unless the program
+    had frozen objects of its own (a pre-fork server): those stay frozen."""
+    import gc
+
+    from wenzhuan.batch import Settings, plan_batch, run_batch
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("标题\n\n正文。\n", encoding="utf-8")
+    writers = [default_host().catalog.writers["markdown"]]
+    plan = plan_batch([str(tmp_path / "in" / "a.txt")], tmp_path / "out", writers, [])
+    gc.freeze()
+    try:
+        summary = run_batch(plan.jobs, Settings(("markdown",)), tmp_path / "out")
+        assert summary.results[0].status == "converted"
+        assert gc.get_freeze_count() > 0  # (a count, not a list: frozen objects that die leave it)
+    finally:
+        gc.unfreeze()
+    summary = run_batch(plan.jobs, Settings(("markdown",)), tmp_path / "out", force=True)
+    assert summary.results[0].status == "converted" and gc.get_freeze_count() == 0

@@ -419,6 +419,12 @@ def test_script_command_dictionary_and_errors(tmp_path):
                                             "(give the input's encoding with --encoding)")
     done = run_cli("script", "s2t", "--encoding", "gbk", input="头发\n".encode("gbk"))
     assert done.stdout.decode() == "頭髮\n"
+    done = run_cli("script", "s2t", "--encoding", "utf-16", input="头发\n".encode("utf-16-le"))
+    assert done.returncode == 1 and done.stderr.decode().strip() == (
+        "wenzhuan: error: <stdin>: not valid utf-16: UTF-16 stream does not start with BOM "
+        "(without a byte-order mark, name the byte order: --encoding utf-16-le or utf-16-be)")
+    done = run_cli("script", "s2t", "--encoding", "utf-16-le", input="头发\n".encode("utf-16-le"))
+    assert done.stdout.decode() == "頭髮\n"
     done = run_cli("script", "t2s", str(tmp_path / "missing.txt"))
     assert done.returncode == 1 and "missing.txt" in done.stderr.decode()
 
@@ -531,3 +537,23 @@ def test_bilingual_transform_twice_changes_nothing_and_says_so(lookup):
     twice = apply_transforms(once, ["bilingual"], report, host=host)
     assert twice == once
     assert [w.message for w in report.warnings] == ["the document is already bilingual; left as it is"]
+
+
+def test_converting_leaves_the_garbage_collector_collecting(lookup):
+    """The collector is paused while nodes are rebuilt, and afterwards collects the caller's
+    young garbage as before: a long-running worker converting often must not stop collecting."""
+    import gc
+
+    class Cycle:
+        def __init__(self):
+            self.me = self
+
+    frozen = gc.get_freeze_count()
+    before = gc.get_stats()[0]["collections"]
+    for _ in range(300):
+        for _ in range(50):
+            Cycle()  # garbage only a collection frees
+        convert_document(hans_doc(), "hant", lookup)
+    assert gc.get_freeze_count() == frozen
+    assert gc.get_stats()[0]["collections"] > before
+    assert gc.collect() < 5000  # not the 15,000 cycles made above, kept for a full collection
