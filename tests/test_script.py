@@ -551,9 +551,10 @@ def test_converting_leaves_the_garbage_collector_collecting(lookup):
     frozen = gc.get_freeze_count()
     before = gc.get_stats()[0]["collections"]
     for _ in range(300):
-        for _ in range(50):
+        for _ in range(100):
             Cycle()  # garbage only a collection frees
         convert_document(hans_doc(), "hant", lookup)
     assert gc.get_freeze_count() == frozen
-    assert gc.get_stats()[0]["collections"] > before
-    assert gc.collect() < 5000  # not the 15,000 cycles made above, kept for a full collection
+    # 30,000 objects in cycles: dozens of young collections (700 allocations start one);
+    # none when each conversion reset the young count
+    assert gc.get_stats()[0]["collections"] - before >= 20
