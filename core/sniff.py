@@ -3,6 +3,8 @@ executables, and binary data in general. A clear "this is a PNG image" beats a d
 
 from __future__ import annotations
 
+import codecs
+
 from .errors import UnsupportedInputError
 
 _MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -26,7 +28,9 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"ID3", "an MP3 audio file"),
     (b"SQLite format 3\x00", "an SQLite database"),
 )
-_UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+# in decode.py's order: a UTF-32 LE mark starts with the UTF-16 LE one
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le", 4), (codecs.BOM_UTF32_BE, "utf-32-be", 4),
+              (codecs.BOM_UTF16_LE, "utf-16-le", 2), (codecs.BOM_UTF16_BE, "utf-16-be", 2))
 # Every byte but the C0 controls that never appear in text (tab, newlines, form feed and ESC do).
 _TEXT_BYTES = bytes(b for b in range(256) if not (b <= 0x08 or 0x0E <= b <= 0x1A or 0x1C <= b <= 0x1F))
 
@@ -39,8 +43,10 @@ def refuse_binary(data: bytes) -> None:
             raise UnsupportedInputError(f"is {what}, not a text document",
                                         hint="wenzhuan reads plain text, Markdown and HTML")
     head = data[:8192]
-    if head.startswith(_UTF16_32_BOMS):
-        return
+    for bom, codec, unit in _WIDE_BOMS:
+        if head.startswith(bom):
+            _refuse_wide_binary(head[len(bom):], codec, unit)
+            return
     if b"\x00" in head:
         # Text has no NUL bytes; a file with many is binary. A few stray NULs are the decoder's
         # and the normalizer's business, not a reason to refuse.
@@ -53,3 +59,22 @@ def refuse_binary(data: bytes) -> None:
     if controls > max(8, len(head) // 50):
         raise UnsupportedInputError("is binary data (many control bytes), not a text document",
                                     hint="wenzhuan reads plain text, Markdown and HTML")
+
+
+def _refuse_wide_binary(body: bytes, codec: str, unit: int) -> None:
+    """Binary data behind a UTF-16 or UTF-32 byte-order mark (FF FE starts many binary files)
+    decodes to characters all the same, mostly ideographs: what gives it away is the share of
+    code points no text uses (controls, unassigned, private use, lone surrogates), about 15% of
+    random data and next to none of text."""
+    import unicodedata
+
+    text = body[:len(body) - len(body) % unit].decode(codec, errors="replace")
+    odd = text.count("\ufffd") + sum(1 for ch in text if unicodedata.category(ch) in _NOT_TEXT
+                                     and ch not in "\t\n\r\f\x1b")
+    if odd > max(8, len(text) // 50):
+        raise UnsupportedInputError(f"is binary data (it starts with a {codec[:6].upper()} byte order mark, "
+                                    f"but does not decode to text), not a text document",
+                                    hint="wenzhuan reads plain text, Markdown and HTML")
+
+
+_NOT_TEXT = frozenset(("Cc", "Cn", "Co", "Cs"))

@@ -21,6 +21,13 @@ CASES = {
     "program": (b"\x7fELF\x02\x01\x01\x00" + bytes(56), "is an ELF executable, not a text document" + HINT),
     "random.bin": (random.Random(10).randbytes(8192), "is binary data (many control bytes), not a text document" + HINT),
     "nuls.dat": (b"\x00" * 4096, "is binary data (many NUL bytes), not a text document" + HINT),
+    # FF FE reads as a UTF-16 byte order mark: random data behind it decodes to ideographs
+    "marked.bin": (b"\xff\xfe" + random.Random(11).randbytes(8190),
+                   "is binary data (it starts with a UTF-16 byte order mark, but does not decode to text), "
+                   "not a text document" + HINT),
+    "marked32.bin": (b"\xff\xfe\x00\x00" + random.Random(12).randbytes(8188),
+                     "is binary data (it starts with a UTF-32 byte order mark, but does not decode to text), "
+                     "not a text document" + HINT),
     "empty.txt": (b"", EMPTY),
     "blank.txt": ("  \n\t\n\u3000\n\r\n".encode("utf-8"), EMPTY),
     "blank.md": (b"\n\n   \n", EMPTY),
