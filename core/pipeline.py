@@ -55,12 +55,10 @@ class Source:
                 size = st.st_size
                 if max_size is not None and size > max_size:
                     raise too_large(size, max_size, shown)
-                if max_size is None:
-                    data = _read(fd, None)
-                else:  # what the size says first (asking for max_size + 1 would allocate that much)
-                    data = _read(fd, size + 1)
-                    if len(data) > size:  # it grew, or it is a device or a FIFO (size 0)
-                        data += _read(fd, max_size + 1 - len(data))
+                # what the size says first (asking for max_size + 1 would allocate that much)
+                data = _read(fd, size + 1)
+                if len(data) > size:  # it grew, or it is a device or a FIFO (size 0)
+                    data += _read(fd, None if max_size is None else max_size + 1 - len(data))
             finally:
                 os.close(fd)
             if max_size is not None and len(data) > max_size:
