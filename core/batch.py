@@ -216,11 +216,12 @@ class Job:
     root: str = "."
 
 
-def output_path(rel: str, outdir: Path, writer: Writer) -> Path:
-    """OUTDIR/REL with REL's folders and stem sanitized and the format's extension."""
+def output_path(rel: str, outdir: Path, writer: Writer, tag: str = "") -> Path:
+    """OUTDIR/REL with REL's folders and stem sanitized and the format's extension (after
+    `.TAG` when a tag is given)."""
     parts = [safe_name(p) for p in rel.split("/") if p not in ("",)]
     stem = Path(parts[-1]).stem if parts else "_"
-    parts[-1] = safe_name(stem) + "." + writer.extensions[0]
+    parts[-1] = safe_name(stem) + ("." + tag if tag else "") + "." + writer.extensions[0]
     return outdir.joinpath(*parts)
 
 
@@ -232,13 +233,20 @@ class Plan:
 
 def plan_batch(inputs: Sequence[str], outdir: Path, writers: Sequence[Writer],
                patterns: Sequence[str]) -> Plan:
-    """Jobs for every input file; inputs whose output names clash with an earlier one's fail."""
+    """Jobs for every input file; inputs whose output names clash with an earlier one's fail.
+    Formats that share an extension (markdown and bilingual both write .md) do not overwrite
+    each other: the first one asked for keeps NAME.EXT, the others get NAME.FORMAT.EXT."""
     pairs = expand_inputs(inputs, patterns, exclude=[outdir])
     jobs: list[Job] = []
     clashes: list[FileResult] = []
     taken: dict[str, str] = {}
+    seen_ext: set[str] = set()
+    tags = []  # per writer: "" or the format's name before its extension
+    for w in writers:
+        tags.append(safe_name(w.name) if w.extensions[0] in seen_ext else "")
+        seen_ext.add(w.extensions[0])
     for src, rel in pairs:
-        outs = tuple((w.name, str(output_path(rel, outdir, w))) for w in writers)
+        outs = tuple((w.name, str(output_path(rel, outdir, w, tag))) for w, tag in zip(writers, tags))
         clash = next((o for _, o in outs if o in taken), None)
         if clash is not None:
             clashes.append(FileResult(src, dict(outs), "failed", error=(
@@ -357,14 +365,19 @@ def convert_one(job: Job, settings: Settings) -> FileResult:
 # ------------------------------------------------------------------------------ journal
 
 
+# file systems stamp mtimes from a clock that may lag time.time_ns() by a tick or round it
+_CLOCK_SLACK_NS = 2_000_000_000
+
+
 class Journal:
     """`.wenzhuan-batch.jsonl` in the output folder: what this runner made there.
 
     One JSON object per line, appended as work starts (`"state": "started"`) and ends
     (`"state": "done"`), compacted at the end of a run; a line cut short by a kill is ignored.
-    An output is ours (overwritable without --force) when any line names it, and up to date
-    when its last line is `done` with the same input, input size and mtime, options fingerprint,
-    and the output's size and mtime are still the ones recorded.
+    An output is ours (overwritable without --force) when its size and mtime are the ones its
+    `done` line recorded, or it is newer than the `started` line of a run killed before it could
+    record it; a file edited since is not. It is up to date when its last line is `done` with
+    the same input, input size and mtime, options fingerprint, and it is still ours that way.
     """
 
     def __init__(self, outdir: Path):
@@ -384,9 +397,15 @@ class Journal:
                     for line in fh:
                         try:
                             entry = json.loads(line)
-                            self.entries[entry["output"]] = entry
+                            key = entry["output"]
                         except (ValueError, KeyError, TypeError):
                             continue  # a line cut short by a kill
+                        prev = self.entries.get(key)
+                        if entry.get("state") == "started" and prev and prev.get("state") == "done":
+                            # a later run that did not record a result: what the earlier run
+                            # made stays known, and when the later one started
+                            entry = {**prev, "restarted": entry.get("at", 0)}
+                        self.entries[key] = entry
             self._fh = open(self.path, "a", encoding="utf-8")
         except FileExistsError:
             raise OutputError("is a file, not a folder", path=str(self.outdir),
@@ -425,8 +444,25 @@ class Journal:
             self._real[source] = real
         return real
 
-    def owns(self, output: str) -> bool:
-        return self.key(output) in self.entries
+    def foreign(self, output: str) -> str | None:
+        """Why the existing `output` must not be overwritten without --force, or None when it is
+        the file this runner made there (its size and mtime still the recorded ones)."""
+        entry = self.entries.get(self.key(output))
+        if entry is None:
+            return "already exists and was not made by this batch"
+        try:
+            stat = _stat(output)
+        except OSError:
+            return None  # gone meanwhile: nothing to lose
+        done = entry.get("state") == "done"
+        if done and list(stat) == entry.get("output_stat"):
+            return None
+        # a run killed before it could record its result: the output is complete (written
+        # atomically) and that run's when it is newer than the run's start
+        started = entry.get("restarted") if done else entry.get("at", 0)
+        if started is not None and stat[1] >= started - _CLOCK_SLACK_NS:
+            return None
+        return "was changed after this batch made it" if done else "already exists and was not made by this batch"
 
     def up_to_date(self, output: str, source: str, fp: str) -> bool:
         entry = self.entries.get(self.key(output))
@@ -450,10 +486,11 @@ class Journal:
 
     def started(self, jobs: Iterable[Job], fps: Mapping[str, str]) -> None:
         entries = []
+        now = time.time_ns()
         for job in jobs:
             for fmt, out in job.outputs:
                 entry = {"output": self.key(out), "state": "started", "format": fmt,
-                         "input": self.real(job.input), "fingerprint": fps[fmt]}
+                         "input": self.real(job.input), "fingerprint": fps[fmt], "at": now}
                 self.entries.setdefault(entry["output"], entry)  # keep a done entry until redone
                 entries.append(entry)
         self._append(entries)
@@ -676,12 +713,9 @@ def run_batch(jobs: Sequence[Job], settings: Settings, outdir: Path, *, workers:
                 emit(FileResult(job.input, dict(job.outputs), "skipped"))
                 continue
             fresh = [o for f, o in job.outputs if (f, o) not in pending]
-            foreign = [o for _, o in pending
-                       if not force and (os.path.lexists(o)) and not journal.owns(o)]
-            if foreign:
-                emit(FileResult(job.input, dict(job.outputs), "failed",
-                                error=f"{foreign[0]} already exists and was not made by this "
-                                      f"batch (use --force to overwrite it)"))
+            refusal = _refusal(job.input, pending, journal, force)
+            if refusal:
+                emit(FileResult(job.input, dict(job.outputs), "failed", error=refusal))
                 continue
             todo.append(Job(job.input, pending, job.root))
             if fresh:
@@ -710,6 +744,23 @@ def run_batch(jobs: Sequence[Job], settings: Settings, outdir: Path, *, workers:
         if old_term is not None:
             signal.signal(signal.SIGTERM, old_term)
     return summary
+
+
+def _refusal(source: str, outputs: Sequence[tuple[str, str]], journal: Journal, force: bool) -> str | None:
+    """Why `source` cannot be converted into `outputs` as they are: one of them is the input
+    itself, or (without --force) a file this batch did not make or that was edited since."""
+    for _, out in outputs:
+        if not os.path.lexists(out):
+            continue
+        try:
+            if os.path.samefile(out, source):
+                return f"{out} is the input itself; give another output folder with -o"
+        except OSError:
+            pass
+        why = None if force else journal.foreign(out)
+        if why:
+            return f"{out} {why} (use --force to overwrite it)"
+    return None
 
 
 def _pool_context():
@@ -984,7 +1035,7 @@ def _isatty(stream) -> bool:
         return False
 
 
-def summary_lines(summary: Summary) -> list[str]:
+def summary_lines(summary: Summary, *, force: bool = False) -> list[str]:
     """The closing lines: one `wenzhuan: error: FILE: cause` per failure, then the totals."""
     lines = [f"wenzhuan: error: {r.input}: {r.error}" for r in summary.failed]
     rate = len(summary.results) / summary.seconds if summary.seconds > 0 else 0.0
@@ -993,7 +1044,8 @@ def summary_lines(summary: Summary) -> list[str]:
               f"in {summary.seconds:.2f} s ({rate:.1f} files/s)")
     left = summary.total - len(summary.results)
     if summary.interrupted == "interrupted":
-        lines.append(f"wenzhuan: interrupted: {totals}; {left} not done: run the same command again to finish")
+        again = "the same command again without --force" if force else "the same command again"
+        lines.append(f"wenzhuan: interrupted: {totals}; {left} not done: run {again} to finish")
     elif summary.interrupted == "fail-fast":
         lines.append(f"wenzhuan: stopped at the first failure (--fail-fast): {totals}; {left} not done")
     else:
@@ -1056,7 +1108,7 @@ def batch_command(inputs: Sequence[str], outdir: Path, writers: Sequence[Writer]
     finally:
         if display_started:
             display.stop()
-    for line in summary_lines(summary):
+    for line in summary_lines(summary, force=force):
         if quiet and not line.startswith("wenzhuan: error:") and not summary.interrupted:
             continue
         echo_error(line)

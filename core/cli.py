@@ -141,7 +141,11 @@ def _pick_writers(formats: tuple[str, ...], output: str | None) -> list[Writer]:
 
     catalog = default_host().catalog
     if formats:
-        return [catalog.writer(f) for f in formats]
+        picked: dict[str, Writer] = {}  # -t md -t markdown is one format, written once
+        for f in formats:
+            w = catalog.writer(f)
+            picked.setdefault(w.name, w)
+        return list(picked.values())
     if output and output != "-":
         suffix = Path(output).suffix
         writer = catalog.writer_for_extension(suffix) if suffix else None

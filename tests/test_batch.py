@@ -264,7 +264,7 @@ def test_resume_skips_up_to_date_outputs_and_force_redoes_them(tmp_path):
     assert out_lines(again) == [f"[1/3] skipped {src / 'a.txt'} (up to date)",
                                 f"[2/3] skipped {src / 'b.txt'} (up to date)",
                                 f"[3/3] skipped {src / 'c.txt'} (up to date)"]
-    # an edited input, a deleted output, and an output edited by hand are done again
+    # an edited input and a deleted output are done again
     time.sleep(0.01)
     (src / "b.txt").write_text(ARTICLE + "补充一段。\n", encoding="utf-8")
     (out / "c.md").unlink()
@@ -273,13 +273,19 @@ def test_resume_skips_up_to_date_outputs_and_force_redoes_them(tmp_path):
                                 f"[2/3] converted {src / 'b.txt'} -> {out / 'b.md'}",
                                 f"[3/3] converted {src / 'c.txt'} -> {out / 'c.md'}"]
     assert "补充一段" in (out / "b.md").read_text(encoding="utf-8")
+    # an output edited by hand is nobody's to overwrite without --force
     (out / "a.md").write_text("edited by hand", encoding="utf-8")
     fourth = run_cli(*args)
-    assert out_lines(fourth) == [f"[1/3] skipped {src / 'b.txt'} (up to date)",  # skips are listed first
-                                 f"[2/3] skipped {src / 'c.txt'} (up to date)",
-                                 f"[3/3] converted {src / 'a.txt'} -> {out / 'a.md'}"]
+    assert fourth.returncode == 1
+    assert out_lines(fourth) == [
+        f"[1/3] failed {src / 'a.txt'}: {out / 'a.md'} was changed after this batch made it "
+        f"(use --force to overwrite it)",
+        f"[2/3] skipped {src / 'b.txt'} (up to date)",
+        f"[3/3] skipped {src / 'c.txt'} (up to date)"]
+    assert (out / "a.md").read_text(encoding="utf-8") == "edited by hand"
     forced = run_cli(*args, "--force")
     assert [line.split()[1] for line in out_lines(forced)] == ["converted"] * 3
+    assert (out / "a.md").read_text(encoding="utf-8") != "edited by hand"
 
 
 def test_changed_options_trigger_reconversion(tmp_path):
@@ -309,6 +315,61 @@ def test_existing_files_not_made_by_the_batch_need_force(tmp_path):
             f"(use --force to overwrite it)") in err_lines(done)
     assert run_cli("convert", str(src), "-t", "md", "-o", str(out), "--force").returncode == 0
     assert "图书馆" in (out / "a.md").read_text(encoding="utf-8")
+
+
+def test_an_output_that_is_its_input_is_refused_even_with_force(tmp_path):
+    src = tree(tmp_path / "in", {"a.md": "# 标题\n\n正文。\n"})
+    for extra in ((), ("--force",)):
+        done = run_cli("convert", str(src), "-t", "md", "-o", str(src), "-j", "1", *extra)
+        assert done.returncode == 1
+        assert (f"wenzhuan: error: {src / 'a.md'}: {src / 'a.md'} is the input itself; "
+                f"give another output folder with -o") in err_lines(done)
+        assert (src / "a.md").read_text(encoding="utf-8") == "# 标题\n\n正文。\n"
+
+
+@pytest.mark.parametrize("force, advice", [(False, "run the same command again to finish"),
+                                           (True, "run the same command again without --force to finish")])
+def test_an_interrupted_run_says_how_to_finish(force, advice):
+    from wenzhuan.batch import Summary, summary_lines
+    lines = summary_lines(Summary(total=3, interrupted="interrupted"), force=force)
+    assert lines[-1].startswith("wenzhuan: interrupted: 3 files: 0 converted") and lines[-1].endswith(
+        f"; 3 not done: {advice}")
+
+
+def _journal_line(out: Path, **entry) -> None:
+    with open(out / ".wenzhuan-batch.jsonl", "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(entry) + "\n")
+
+
+def test_an_output_of_a_run_killed_before_recording_it_is_ours_and_an_older_file_is_not(tmp_path):
+    src = tree(tmp_path / "in", {"a.txt": ARTICLE, "b.txt": ARTICLE})
+    out = tmp_path / "out"
+    out.mkdir()
+    started = time.time_ns()
+    # a.md: written by the killed run after it started; b.md: there before it started
+    (out / "a.md").write_text("complete output", encoding="utf-8")
+    (out / "b.md").write_text("someone's file", encoding="utf-8")
+    os.utime(out / "b.md", ns=(started - 10**10, started - 10**10))
+    for name in ("a", "b"):
+        _journal_line(out, output=f"{name}.md", state="started", format="markdown",
+                      input=str((src / f"{name}.txt").resolve()), fingerprint="x", at=started)
+    done = run_cli("convert", str(src), "-t", "md", "-o", str(out), "-j", "1")
+    assert out_lines(done) == [
+        f"[1/2] failed {src / 'b.txt'}: {out / 'b.md'} already exists and was not made by this batch "
+        f"(use --force to overwrite it)",
+        f"[2/2] converted {src / 'a.txt'} -> {out / 'a.md'}"]
+    assert (out / "b.md").read_text(encoding="utf-8") == "someone's file"
+
+
+def test_formats_with_the_same_extension_get_their_own_names(tmp_path):
+    src = tree(tmp_path / "in", {"a.txt": ARTICLE})
+    out = tmp_path / "out"
+    done = run_cli("convert", str(src / "a.txt"), "-t", "md", "-t", "bilingual", "-t", "markdown",
+                   "-o", f"{out}/", "-j", "1")
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["a.bilingual.md", "a.md"]
+    assert "城西社區圖書館" not in (out / "a.md").read_text(encoding="utf-8")
+    assert "城西社區圖書館" in (out / "a.bilingual.md").read_text(encoding="utf-8")
 
 
 def _slow_tree(root: Path, n: int) -> Path:
