@@ -40,7 +40,7 @@ from . import __version__
 from .atomic import check_output, write_atomic
 from .errors import DEFAULT_MAX_INPUT, OutputError, WenzhuanError
 from .manager import default_host
-from .pipeline import Source, apply_transforms, load, render
+from .pipeline import Source, apply_transforms, check_skipped_passes, load, render
 from .registry import Catalog, Writer, options_for, resolve_options
 
 if TYPE_CHECKING:
@@ -1091,6 +1091,7 @@ def batch_command(inputs: Sequence[str], outdir: Path, writers: Sequence[Writer]
         resolve_options(w.options, options_for(w, settings.writer_options, writers), owner=f"format {w.name!r}")
     for t in settings.transforms:
         catalog.transform(t)
+    check_skipped_passes(settings.skip_passes, catalog)
     patterns = tuple(patterns) if patterns else default_patterns(catalog)
     plan = plan_batch(inputs, outdir, writers, patterns)
     display = pick_display(quiet=quiet)

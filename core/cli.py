@@ -187,7 +187,8 @@ def _pick_writers(formats: tuple[str, ...], output: str | None) -> list[Writer]:
 @click.option("--dict", "dicts", multiple=True, metavar="FILE",
               help="User dictionary, source<TAB>target lines, applied before OpenCC's (repeatable).")
 @click.option("--edition", "editions", multiple=True, metavar="NAME", help="One output per edition: "
-              "original, a script TARGET, bilingual or bilingual:TARGET; NAME goes in the file name.")
+              "original, a script TARGET, bilingual or bilingual:TARGET; NAME goes in the file name. "
+              "One file at a time (a batch takes --script or --bilingual).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
               help="Batch: files converted in parallel. [default: the number of cores]")
 @click.option("--glob", "globs", multiple=True, metavar="PATTERN",
@@ -340,6 +341,8 @@ def _convert_to(inputs, output, writer, stdout, *, encoding, from_format, skip_p
 
     for warning in report.warnings:  # on stderr, so also when the output goes to stdout
         click.echo(f"wenzhuan: warning: {warning.describe()}", err=True)
+    for span in report.unrepaired:  # garbled text left in the output must not go unnoticed
+        click.echo(f"wenzhuan: warning: could not repair {span.describe()}", err=True)
     if output == "-":
         stdout.write(results[0][1])
         return

@@ -53,7 +53,7 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
                 raise InputError(
                     f"starts with a {label} byte order mark but is not {label}: "
                     f"invalid bytes at offset {exc.start + len(bom)}",
-                    hint="give the right encoding with --encoding (for example gb18030 or big5)",
+                    hint="give the right encoding with --encoding, for example gb18030 or big5",
                 ) from None
     try:
         return data.decode("utf-8"), "utf-8"
@@ -97,5 +97,6 @@ def _strict(data: bytes, encoding: str) -> str:
     except UnicodeDecodeError as exc:
         raise InputError(
             f"cannot decode as {encoding}: invalid bytes at offset {exc.start}",
-            hint="give the right one with --encoding (for example gb18030 or big5)",
+            hint="leave out --encoding to have it detected, or name another: "
+                 + " or ".join(e for e in ("utf-8", "gb18030", "big5") if codecs.lookup(e).name != codecs.lookup(encoding).name),
         ) from None

@@ -159,14 +159,19 @@ def load(source: Source, *, host: PluginHost | None = None, encoding: str | None
     return Loaded(doc, report, reader.name, used)
 
 
+def check_skipped_passes(skip: Iterable[str], catalog: Catalog) -> None:
+    """`--skip-pass` names must be passes: a misspelt one would leave the pass running."""
+    unknown = set(skip) - {p.name for p in catalog.passes}
+    if unknown:
+        known = ", ".join(p.name for p in catalog.passes) or "none"
+        raise FormatError(f"unknown pass(es) to skip: {', '.join(sorted(unknown))}; passes: {known}")
+
+
 def run_passes(doc: Document, catalog: Catalog, report: ChangeReport, *, skip: Iterable[str] = (),
                raw: bytes = b"", encoding: str = "utf-8", block_lines: list[int] | None = None,
                path: str | None = None) -> Document:
     skip = set(skip)
-    unknown = skip - {p.name for p in catalog.passes}
-    if unknown:
-        known = ", ".join(p.name for p in catalog.passes) or "none"
-        raise FormatError(f"unknown pass(es) to skip: {', '.join(sorted(unknown))}; passes: {known}")
+    check_skipped_passes(skip, catalog)
     for pass_ in catalog.passes:
         if pass_.name in skip:
             continue

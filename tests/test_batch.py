@@ -631,3 +631,11 @@ def test_a_batch_keeps_what_the_calling_program_froze(tmp_path):
         gc.unfreeze()
     summary = run_batch(plan.jobs, Settings(("markdown",)), tmp_path / "out", force=True)
     assert summary.results[0].status == "converted" and gc.get_freeze_count() == 0
+
+
+def test_an_unknown_pass_to_skip_is_refused_before_any_work(tmp_path):
+    src = tree(tmp_path / "in", {"a.txt": ARTICLE})
+    done = run_cli("convert", str(src), "-t", "md", "-o", str(tmp_path / "out"), "--skip-pass", "nope")
+    assert done.returncode == 2
+    assert err_lines(done)[-1].startswith("wenzhuan: error: unknown pass(es) to skip: nope; passes: debris")
+    assert not (tmp_path / "out").exists()

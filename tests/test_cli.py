@@ -187,3 +187,17 @@ def test_formats_shows_only_meaningful_defaults():
            "[default: 256]" in out
     assert "(-O vertical=...)  vertical writing (writing-mode: vertical-rl), pages turn right to left " \
            "[default: false]" in out
+
+
+def test_convert_warns_about_garbled_text_it_could_not_repair(tmp_path):
+    from .garble import gbk_lost_byte
+
+    src = tmp_path / "lost.txt"
+    src.write_text(gbk_lost_byte("A鑫“双十一”期间，全国快递业务量再创新高。", 2) + "\n", encoding="utf-8")
+    done = run_cli("convert", str(src), "-t", "md", "-o", "-")
+    assert done.returncode == 0
+    assert done.stdout.decode().rstrip("\n").endswith("A\ufffd“双十一”期间，全国快递业务量再创新高。")
+    assert done.stderr.decode().splitlines() == [
+        "wenzhuan: warning: could not repair [mojibake] mojibake-lost-character "
+        "'\ufffd“双十一”期间，全国快递业务量再创新高。' → '' 1 character(s) lost with a byte; marked \ufffd "
+        "(line 1)"]

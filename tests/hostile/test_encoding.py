@@ -45,7 +45,7 @@ def test_utf8_bom_on_a_gb18030_file(tmp_path, wenzhuan_cli):
     result = wenzhuan_cli("convert", src, "-t", "md", "-o", tmp_path / "out.md")
     assert error_line(result) == (
         f"wenzhuan: error: {src}: starts with a UTF-8 byte order mark but is not UTF-8: invalid bytes at "
-        "offset 3 (give the right encoding with --encoding (for example gb18030 or big5))")
+        "offset 3 (give the right encoding with --encoding, for example gb18030 or big5)")
     assert leftovers(tmp_path, ["bom.txt"]) == []
     # told the truth, it converts, and the mark does not become a stray character
     ok = wenzhuan_cli("convert", src, "--encoding", "gb18030", "-t", "md", "-o", "-")
@@ -152,3 +152,12 @@ def test_surrogateescape_bytes_through_load():
 def test_utf16_and_utf32_with_their_marks(bom, codec):
     loaded = load(Source(bom + "第一段文字。\n".encode(codec), "wide.txt"))
     assert loaded.document.blocks[0].content[0].text == "第一段文字。"
+
+
+def test_a_wrong_encoding_given_offers_the_others(tmp_path, wenzhuan_cli):
+    src = tmp_path / "gbk.txt"
+    src.write_bytes("责任编辑：张伟。\n".encode("gbk"))
+    result = wenzhuan_cli("convert", src, "--encoding", "big5", "-t", "md", "-o", "-")
+    assert error_line(result) == (
+        f"wenzhuan: error: {src}: cannot decode as big5: invalid bytes at offset 2 (leave out --encoding "
+        "to have it detected, or name another: utf-8 or gb18030)")
