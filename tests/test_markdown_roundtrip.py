@@ -97,6 +97,8 @@ def test_samples_are_idempotent(path):
     ("中文\nEnglish\n", "中文 English"),
     ("English\n中文\n", "English 中文"),
     ("句号。\n下一句\n", "句号。下一句"),
+    ("真的……\n这是\n", "真的……这是"), ("他说：“\n你好”\n", "他说：“你好”"),
+    ("“a”\n“b”\n", "“a” “b”"), ("wait…\nwhat\n", "wait… what"),
     ("行尾空格  \n不是软换行\n", None),
 ])
 def test_soft_line_breaks_join_han_without_a_space(source, expected):

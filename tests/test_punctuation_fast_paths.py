@@ -9,16 +9,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wenzhuan.plugins.hanzi import INDENT
-from wenzhuan.plugins.passes.punctuation import _FW, _first_space, _needs_work, _stray_spaces, convert_fully
+from wenzhuan.plugins.passes.punctuation import (_FW, _PERIOD, _SPACE_AFTER_DOUBLED, _first_space, _needs_work,
+                                                 _stray_spaces, convert_fully)
 
 _SPACES = " \u3000\u00a0\t"
 # what convert may change: a half-width mark, a straight double quote, an ellipsis or a double
-# hyphen, a space beside full-width punctuation, indentation at the start or the end
-WORK = re.compile(f'[,;:!?()"]|\\.\\.\\.|。。。|--|[{_SPACES}][{_FW}]|[{_FW}][{_SPACES}]|^[{INDENT}]|[{INDENT}]$')
+# hyphen, a space beside full-width punctuation or after a doubled ellipsis or dash, indentation
+# at the start or the end, a full stop typed `.` that ends a Chinese sentence
+WORK = re.compile(f'[,;:!?()"]|\\.\\.\\.|。。。|--|[{_SPACES}][{_FW}]|[{_FW}][{_SPACES}]|^[{INDENT}]|[{INDENT}]$'
+                  f'|{_PERIOD.pattern}|{_SPACE_AFTER_DOUBLED.pattern}')
 SPACE_RUN = re.compile(f"[{_SPACES}]+")
 
 _TEXT = st.lists(st.sampled_from([" ", "\u3000", "\u00a0", "\t", "\n", "汉", "字", "a", "1", ",", "(", ")", "，",
-                                  "。", "“", "”", "《", "》", '"', ".", "...", "-", "--", "?"]), max_size=12).map("".join)
+                                  "。", "“", "”", "《", "》", '"', ".", "...", "-", "--", "?", "……", "——"]),
+                  max_size=12).map("".join)
 
 
 @settings(max_examples=1000, deadline=None)
@@ -34,12 +38,13 @@ def test_stray_spaces_are_found_from_the_first_space(text):
     runs = [m.span() for m in SPACE_RUN.finditer(text)]
     assert first == (runs[0][0] if runs else -1)
     n = len(text)
-    stray = [(a, b) for a, b in runs if (b < n and text[b] in _FW) or (a > 0 and text[a - 1] in _FW)]
+    stray = [(a, b) for a, b in runs if (b < n and text[b] in _FW) or (a > 0 and text[a - 1] in _FW)
+             or _SPACE_AFTER_DOUBLED.match(text, a) is not None]
     assert _stray_spaces(text, max(first, 0)) == stray
 
 
 _MARKS_TEXT = st.lists(st.sampled_from([" ", "\u3000", "\u00a0", "汉", "字", "a", "1", ",", ";", ":", "!", "?", "(",
-                                        ")", "，", "。", "“", "”", "《", "》", '"', ".", "...", "-", "--"]),
+                                        ")", "，", "。", "“", "”", "《", "》", '"', ".", "...", "-", "--", "……"]),
                        max_size=12).map("".join)
 
 
@@ -55,6 +60,10 @@ def test_converting_again_changes_nothing(text):
     ("1) 第一条", "1) 第一条"), ("汉。。 。", "汉……"), ('发布"新规"...', "发布“新规”……"), ("f(x) 和 g(x)", "f(x) 和 g(x)"),
     # a second round: the mark converted in the first makes the quotes hold Chinese
     ('"a!" 汉', "“a！” 汉"),
+    # full stops typed `.`, and the spaces a soft line break left after them or after an ellipsis
+    ("去公园.然后走了.这是第二句. 比分是3.5比2.真的.... 这是", "去公园.然后走了.这是第二句。比分是3.5比2.真的……这是"),
+    ("他说“走了”.", "他说“走了”。"), ("约翰.史密斯", "约翰.史密斯"), ("访问www.x.cn.", "访问www.x.cn."),
+    ("去公园. Then", "去公园. Then"), ("城市-- 故乡", "城市-- 故乡"), ("城市——  故乡", "城市——故乡"),
 ])
 def test_marks_beside_converted_ones(text, expected):
     assert convert_fully(text)[0] == expected

@@ -13,11 +13,15 @@ Marks typed the Latin way where a careful editor writes Chinese ones:
   left alone (which quote opens is not clear), and so are quotes in Latin text;
 - an ellipsis of three or more dots (`...`) or full stops (`。。。`) right after a Han character
   becomes `……`;
-- two or more hyphens between Han characters (`他--她`) become a dash, `——`.
+- two or more hyphens between Han characters (`他--她`) become a dash, `——`;
+- a full stop typed `.` after Han that ends the text or a line, or is followed by spaces and
+  Chinese, becomes `。` (`走了.` → `走了。`); between two Han characters it stays, as it may join
+  the parts of a transliterated name (`约翰.史密斯`).
 
 Spacing: indentation (ASCII spaces, U+3000, NBSP) at the start and end of a paragraph or line is
-removed, and so are stray spaces next to full-width punctuation (`基础 ！` → `基础！`). No other
-space is inserted or removed.
+removed, and so are stray spaces next to full-width punctuation (`基础 ！` → `基础！`) and between
+a Chinese ellipsis or dash and Chinese (`真的…… 这是` → `真的……这是`). No other space is inserted
+or removed.
 """
 
 from __future__ import annotations
@@ -56,6 +60,18 @@ _INDENT_CHARS = tuple(INDENT)  # `x in` these is True only for one of them, not 
 # the straight quote and parenthesis are matched too: they are made full-width in the same run)
 _ELLIPSIS = re.compile(f"(?<=[{HAN}])(?:\\.{{3,}}|。{{3,}})|(?<=[{HAN}][\"'”’」』)）》])(?:\\.{{3,}}|。{{3,}})")
 _DASH = re.compile(f"(?<=[{HAN}])-{{2,}}(?=[{HAN}])")  # 城市--故乡 → 城市——故乡
+# A full stop typed `.` after Han (or a closing mark after Han) that ends the text or a line, or is
+# followed by spaces and Chinese, or closes a quotation: `走了.` → `走了。`, `第二句. 比分` →
+# `第二句。比分`, `“好."他说` → `“好。”他说`. Not between two
+# Han characters: `约翰.史密斯` is a name written with the wrong dot, not two sentences.
+# (the dot first, then what is behind it: the regex engine finds a literal fast, where a pattern
+# starting with a lookbehind is tried at every position)
+_PERIOD = re.compile(f"\\.(?:(?<=[{HAN}]\\.)|(?<=[{HAN}][\"'”’」』)）》]\\.))"
+                     f"(?=[ \u3000\u00a0\t]*$|[ \u3000\u00a0\t]+[{HAN}“「『《（(]"
+                     f"|[”’」』）》\"')]+[ \u3000\u00a0\t]*(?:$|[{HAN}]))")
+# Spaces between a Chinese ellipsis or dash and Chinese are stray (`真的…… 这是`): Latin text
+# has neither doubled mark.
+_SPACE_AFTER_DOUBLED = re.compile(f"(?<=……|——)[ \u3000\u00a0\t]+(?=[{HAN}{CJK_PUNCT}“‘])")
 _LEADING = re.compile(f"[{INDENT}]+")
 _TRAILING = re.compile(f"[{INDENT}]+$")
 
@@ -84,6 +100,8 @@ def _needs_work(text: str) -> bool:
     start or end (`$` of a regex: at the end or before a final newline)."""
     return (_CANDIDATE.search(text) is not None
             or '"' in text or "..." in text or "。。。" in text or "--" in text
+            or ("." in text and _PERIOD.search(text) is not None)
+            or (("……" in text or "——" in text) and _SPACE_AFTER_DOUBLED.search(text) is not None)
             or text[:1] in _INDENT_CHARS or text[-1:] in _INDENT_CHARS
             or (text[-1:] == "\n" and text[-2:-1] in _INDENT_CHARS)
             or (_first_space(text) >= 0 and _SPACE_BESIDE_FW.search(text) is not None))
@@ -98,7 +116,8 @@ def _stray_spaces(s: str, first: int = 0) -> list[tuple[int, int]]:
     both branches at every position; a plain run of spaces is found by a fast scan."""
     n = len(s)
     return [m.span() for m in _SPACE_RUN.finditer(s, first)
-            if (m.end() < n and s[m.end()] in _FW) or (m.start() > 0 and s[m.start() - 1] in _FW)]
+            if (m.end() < n and s[m.end()] in _FW) or (m.start() > 0 and s[m.start() - 1] in _FW)
+            or (s[m.start() - 2:m.start()] in ("……", "——") and _SPACE_AFTER_DOUBLED.match(s, m.start()))]
 
 
 def _trailing_indent(text: str) -> tuple[int, int] | None:
@@ -174,6 +193,10 @@ def convert(text: str, prev: str = "", nxt: str = "", *, line_start: bool = True
             edits[b] = "）"
         else:
             left_pairs.append((a, b))
+    if "." in text:
+        for m in _PERIOD.finditer(s, off, off + len(text)):
+            if not (protected and any(a <= m.start() < b for a, b in protected)):
+                edits[m.start()] = "。"
     if edits and (left or left_pairs):
         _beside_converted(s, edits, left, left_pairs)
     if '"' in text:
@@ -255,7 +278,7 @@ def convert_fully(text: str, prev: str = "", nxt: str = "", *, line_start: bool 
             return text, rounds
         rounds.append((text, edits))
         if len(rounds) == 4 or not (_CANDIDATE.search(new) or '"' in new or "..." in new or "。。。" in new
-                                    or "--" in new):  # (4: a guard, never reached)
+                                    or "--" in new or "……" in new or "——" in new):  # (4: a guard, never reached)
             return new, rounds
         if '"' not in new and all(len(rep) == 1 for _, _, rep in edits):  # (the marks' replacements)
             return new, rounds

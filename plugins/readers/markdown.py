@@ -2,8 +2,9 @@
 
 Front matter keys map onto metadata (`title`, `subtitle`, `author`/`authors`, `date`, `source`,
 `url`, `tags`, `language`/`lang`); anything else, Jekyll's `layout` and `categories` included,
-goes to `metadata.extra`. A soft line break between two Han characters joins them with nothing
-(a space there is a typesetting error in Chinese); elsewhere it becomes one space.
+goes to `metadata.extra`. A soft line break between two Han characters (or full-width marks,
+or one of them and a curly quote, ellipsis or dash) joins them with nothing (a space there is a
+typesetting error in Chinese); elsewhere it becomes one space.
 Raw HTML blocks go through the HTML reader (`html_blocks`); constructs the model cannot hold
 (images) are reported as warnings.
 
@@ -410,6 +411,20 @@ def _first_char(node) -> str:
     return _first_char(content[0]) if content else ""
 
 
+# Marks Latin text shares with Chinese: a soft break between one of them and Chinese joins too
+# (`真的……⏎这是`, `他说：“⏎你好`), but not between two of them (`“a”⏎“b”` is Latin).
+_SHARED_MARKS = frozenset("\u2026\u2014\u201c\u201d\u2018\u2019")
+
+
+def _joins(before: str, after: str) -> bool:
+    """Whether a soft break between these characters vanishes: both Chinese, or one Chinese and
+    the other a shared mark (pandoc's `east_asian_line_breaks`, with its ambiguous-width marks)."""
+    if not before or not after:
+        return False
+    a, b = is_han(before), is_han(after)
+    return (a and b) or (a and after in _SHARED_MARKS) or (b and before in _SHARED_MARKS)
+
+
 def _join_softbreaks(inlines: tuple) -> tuple:
     """A soft break between Han characters vanishes; elsewhere it is one space."""
     out = []
@@ -420,7 +435,7 @@ def _join_softbreaks(inlines: tuple) -> tuple:
             for piece in pieces[1:]:
                 before = text[-1:] or (_last_char(inlines[i - 1]) if i > 0 else "")
                 after = piece[:1] or (_first_char(inlines[i + 1]) if i + 1 < len(inlines) else "")
-                joiner = "" if before and after and is_han(before) and is_han(after) else " "
+                joiner = "" if _joins(before, after) else " "
                 text += joiner + piece
             node = Text(text)
         out.append(node)
