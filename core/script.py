@@ -648,12 +648,10 @@ def bilingual_document(doc: Document, target: str, lookup, dictionary: Mapping[s
 
 def _with_bilingual(meta: Metadata, conv: TextConverter, layout: str, language: str) -> Metadata:
     m = _converted_metadata(meta, conv)
-    info = {"layout": layout, "language": language, "title": m["title"], "authors": list(m["authors"]),
-            "source": m["source"]}
-    if meta.subtitle:
-        info["subtitle"] = m["subtitle"]
-    if meta.tags:
-        info["tags"] = list(m["tags"])
+    info = {"layout": layout, "language": language}
+    for key in ("title", "subtitle", "authors", "source", "tags"):  # only what the document has
+        if getattr(meta, key):
+            info[key] = list(m[key]) if isinstance(m[key], tuple) else m[key]
     return dataclasses.replace(meta, extra={**meta.extra, "bilingual": info})
 
 

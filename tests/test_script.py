@@ -277,7 +277,6 @@ BILINGUAL_MD = textwrap.dedent("""\
       title: 軟體說明
       authors:
       - 張三
-      source: ''
     ---
 
     # 头发
