@@ -81,6 +81,10 @@ def _build_books(out: Path) -> dict[str, Path]:
                    "--transform", "toc")
     assert done.returncode == 0, done.stderr.decode()
     paths["cli-collection-toc"] = out / "cli-collection-toc.epub"
+    done = run_cli("convert", str(FIXTURES / "hant-article.md"), "-o", str(out / "cli-article-toc.epub"),
+                   "--transform", "toc")
+    assert done.returncode == 0, done.stderr.decode()
+    paths["cli-article-toc"] = out / "cli-article-toc.epub"
     done = run_cli("convert", cli_inputs[0], "-o", str(out / "cli-bilingual.epub"), "--bilingual", "tw",
                    "--layout", "side-by-side", "--mark-differences")
     assert done.returncode == 0, done.stderr.decode()
@@ -114,7 +118,7 @@ def _break(data: bytes) -> bytes:
 
 
 BOOK_NAMES = ["fixture-hans", "fixture-hant", "vertical-hant", "every-type", "bilingual-side-by-side",
-              "bilingual-interleaved", "split", "collection", "cli-collection", "cli-collection-toc", "cli-bilingual", "cli-folder", "cli-vertical-css",
+              "bilingual-interleaved", "split", "collection", "cli-collection", "cli-collection-toc", "cli-article-toc", "cli-bilingual", "cli-folder", "cli-vertical-css",
               "sample-000", "sample-001", "sample-002", "cli-sample"]
 
 
@@ -191,6 +195,17 @@ def test_language_guessed_from_the_script_when_unknown():
     assert any(c.kind == "language" and c.after == "zh-Hant" for c in report.changes)
     simplified = Document(Metadata(title="标题"), (Para((Text("这是简体中文的段落，说明语言会被猜出来。"),)),))
     assert read_epub(write_epub(simplified)).dc("language") == ["zh-Hans"]
+
+
+@pytest.mark.parametrize("name, own_toc", [("cli-folder", False), ("cli-article-toc", True),
+                                           ("cli-collection", False), ("cli-collection-toc", True)])
+def test_the_nav_is_a_page_unless_the_book_has_its_own_table_of_contents(books, name, own_toc):
+    book = read_epub(books[name].read_bytes())
+    navs = [h for h, item in book.manifest().items() if "nav" in item.get("properties", "").split()]
+    assert len(navs) == 1  # the reading system's table of contents is always there
+    assert (navs[0] in book.spine) is not own_toc
+    pages = [book.read(h).decode() for h in book.spine]
+    assert sum('class="toc"' in p for p in pages) == (1 if own_toc else 0)
 
 
 def test_nav_document_and_ncx_list_the_headings():

@@ -12,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 
 from wenzhuan.errors import OptionError, WenzhuanError
-from wenzhuan.model import Document, Heading, Metadata, iter_json
+from wenzhuan.model import Div, Document, Heading, Metadata, iter_json
 from wenzhuan.registry import WriteContext
 from wenzhuan.walk import chapters, query, stringify
 
@@ -274,8 +274,12 @@ def build_epub(doc: Document, ctx: WriteContext) -> bytes:
     book.add_item(epub.EpubNcx())
     book.toc = [epub.Link(e.file + (f"#{e.fragment}" if e.fragment else ""), e.title, f"toc-{n + 1}")
                 for n, e in enumerate(toc)]
-    book.spine = [spine_items[0], nav, *spine_items[1:]]
-    book.guide = [{"href": nav.file_name, "title": _label("toc", lang), "type": "toc"},
+    # the nav is the reading system's table of contents; it is also a page after the title page,
+    # unless the document carries its own table (the `toc` transform), which the landmarks then
+    # point at: not two tables in a row
+    own_toc = where.get(TOC_ID) if _has_own_toc(doc) else None
+    book.spine = [spine_items[0], *(() if own_toc else (nav,)), *spine_items[1:]]
+    book.guide = [{"href": own_toc or nav.file_name, "title": _label("toc", lang), "type": "toc"},
                   {"href": spine_items[1].file_name, "title": _label("body", lang), "type": "text"}]
     # put the nav and the NCX after the stylesheets, before the pages, for a stable order
     book.items = [i for i in book.items if not isinstance(i, XhtmlPage)] + spine_items
@@ -371,6 +375,17 @@ def _title_page(meta: Metadata, title: str, lang: str, clean: Cleaner, ids: Ids)
         out.append(f'<p class="title-converted"{attrs}>{esc(clean(bilingual["title"]).strip())}</p>\n')
     out.append(_byline(meta, lang, clean))
     return "".join(out)
+
+
+TOC_ID = "toc"  # the id the `toc` transform gives its table
+
+
+def _has_own_toc(doc: Document) -> bool:
+    """Whether a table of contents division (`Div` with class `toc`) opens the document or one
+    of its chapters, where the `toc` transform puts it."""
+    def is_toc(b) -> bool:
+        return isinstance(b, Div) and "toc" in b.attr.classes
+    return any(is_toc(b) or (isinstance(b, Div) and b.blocks and is_toc(b.blocks[0])) for b in doc.blocks[:2])
 
 
 def _chapter_head(meta: Metadata, title: str, art_lang: str, clean: Cleaner, ids: Ids,
