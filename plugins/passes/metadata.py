@@ -10,6 +10,8 @@
 - **Source notes** at the end, alone or after the last sentence: `（文章来源：中国邮政快递报）`,
   `(本文來源:國家郵政局)`.
 - **Signatures**: `……发展。□宗合` at the end of the last paragraph gives author 宗合.
+- **Dateline credits**, when nothing above named the authors: `本报讯（记者 张伟 通讯员 李明）…` at
+  the start of the lead gives authors 张伟 and 李明; the lead keeps its dateline.
 
 Both scripts (作者/來源/發布時間/編輯). Front matter always wins; consumed lines leave the body.
 """
@@ -53,6 +55,14 @@ _HAN_STOP = re.compile(f"[{HAN}]\\.")  # a half-width full stop ending a Chinese
 
 SOURCE_NOTE = re.compile(
     r"[（(【\[]\s*(?:文章|本文|信息|稿件|新闻|新聞)?(?:来源|來源|出处|出處|稿源)\s*[:：]\s*([^（()）【】\[\]]{1,40}?)\s*[)）】\]]\s*\Z")
+# A news lead's dateline with its credit: `本报讯（记者 张伟 通讯员 李明）…`, `新华社北京5月6日电（记者 王五）`.
+# The credit names the authors when nothing else does; the lead itself stays as written.
+DATELINE_CREDIT = re.compile(
+    rf"\A\s*(?:[{HAN}\d]{{0,16}}(?:讯|訊|电|電))?\s*[（(]\s*"
+    r"((?:特约记者|特約記者|本报记者|本報記者|记者|記者|通讯员|通訊員)[^（()）]{2,60}?)\s*[)）]")
+_CREDIT_LABEL = re.compile(r"特约记者|特約記者|本报记者|本報記者|记者|記者|通讯员|通訊員")
+# a person's name: Chinese names have two to four characters (`节目组报道` is not one)
+_CREDIT_NAME = re.compile(rf"(?:[{HAN}]{{2,4}}|[{HAN}]{{1,8}}[·•][{HAN}]{{1,8}})")
 SIGNATURE = re.compile(
     rf"\s*□\s*(?:(?:本报|本報)?(?:记者|記者|通讯员|通訊員)\s*)?"
     rf"([{HAN}]{{2,5}}(?:[\s、]+[{HAN}]{{2,5}}){{0,3}})\s*\Z")
@@ -264,10 +274,33 @@ class MetadataPass(Pass):
                     if blocks[j] is None:
                         drop.append(j)
                     doc = dataclasses.replace(doc, blocks=tuple(b if b is not None else Para(()) for b in blocks))
+        if not found.authors and not meta.authors and top < len(blocks) and isinstance(blocks[top], Para):
+            lead = stringify(blocks[top])
+            m = DATELINE_CREDIT.match(lead)
+            names = _credit_names(m.group(1)) if m else []
+            if names:
+                found.authors.extend(names)
+                ctx.change("dateline-credit", m.group(0).strip(), m.group(0).strip(), line=ctx.line_of(top),
+                           block=top + 1, message="authors: " + "、".join(names))
         doc = without_blocks(doc, ctx, drop)
         if title == meta.title and not (found.authors or found.date or found.source or found.editors):
             return doc  # (what `_merged` would make is `meta` itself)
         return dataclasses.replace(doc, metadata=_merged(meta, title, found))
+
+
+def _credit_names(credit: str) -> list[str]:
+    """The names in a dateline credit (`记者 张伟 李明 通讯员 王五`), or none when anything in it
+    is not a name (`记者节目组报道`): a credit is read whole or not at all."""
+    names = []
+    for part in _CREDIT_LABEL.split(credit):
+        for name in _NAME_SEP.split(part):
+            if not name:
+                continue
+            if not _CREDIT_NAME.fullmatch(name):
+                return []
+            if name not in names:
+                names.append(name)
+    return names
 
 
 def _describe(found: Found) -> str:
