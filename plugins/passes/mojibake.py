@@ -257,8 +257,45 @@ class Repairer:
         for m in self.m.pair_re.finditer(text, start, end):
             i, j = m.span()
             if j - i >= 2 and suspect.search(text, i, j) is not None:
-                found.extend(self._utf8_segment(text, i, j))
+                got = self._utf8_segment(text, i, j)
+                got += self._replacement_chars(text, i, j, got)
+                got.sort(key=lambda r: r.start)
+                found.extend(got)
+                found.extend(self._left_garbled(text, i, j, got))
+        found.sort(key=lambda r: r.start)
         return found
+
+    @staticmethod
+    def _replacement_chars(text: str, i: int, j: int, repairs: list[Repair]) -> list[Repair]:
+        """`锟斤拷` is the UTF-8 of U+FFFD U+FFFD read as GBK, and nothing else: the characters
+        it replaced were lost before the garbling. Those a repair did not take in."""
+        out = []
+        for m in _REPLACEMENT_CHARS.finditer(text, i, j):
+            a, b = m.span()
+            if not any(r.start < b and a < r.end for r in repairs):
+                n = 2 * (b - a) // 3
+                out.append(Repair(a, b, LOST * n, "mojibake-replacement-character", n))
+        return out
+
+    def _left_garbled(self, text: str, i: int, j: int, repairs: list[Repair]) -> list[Repair]:
+        """What is left as it was between and beside the repairs of one stretch, reported
+        when it is garbling too: between two repairs, anything suspicious (a file read with
+        the wrong decoder is garbled from one end to the other); beside one, mostly
+        suspicious characters (real text beside garbling has few)."""
+        if not repairs:
+            return []
+        out = []
+        suspect = self.m.suspect_re
+        bounds = [(i, repairs[0].start, False)]
+        bounds += [(a.end, b.start, True) for a, b in zip(repairs, repairs[1:])]
+        bounds.append((repairs[-1].end, j, False))
+        for a, b, between in bounds:
+            if a >= b:
+                continue
+            n = len(suspect.findall(text, a, b))
+            if n and (between or n >= 2 and 2 * n >= b - a):
+                out.append(Repair(a, b, text[a:b], "mojibake-unrepaired", b - a))
+        return out
 
     def _utf8_segment(self, text: str, i: int, j: int) -> list[Repair]:
         # A decoder's marker stands for one byte it could not read, and a decoder that drops
@@ -277,7 +314,7 @@ class Repairer:
             stretches.append((off, off + size, dec))
             off += size
             last = m.end()
-        after = text[j] if j < len(text) and text[j] < "\x80" else None
+        after = ord(text[j]) if j < len(text) and text[j] < "\x80" else None
         out = []
         for b0, b1, dec in stretches:
             # start and end on a garbled character's boundary
@@ -315,8 +352,9 @@ class Repairer:
             rare = sum(1 for c in known if c != LOST and self.m.logp(c) <= LOGP_SYMBOL)
             if rare and (len(dec) < 6 or rare > 0.2 * len(dec)):
                 continue
-            # a byte dropped without a mark is inferred from the UTF-8 around it: few of them
-            if short > max(1, len(dec) // 4):
+            # a byte dropped without a mark is inferred from the UTF-8 around it: most of the
+            # characters must be read without such a guess
+            if short > 1 and 3 * short > len(dec):
                 continue
             chars = list(dec)
             unknown, guessed = chars.count(LOST), []
@@ -631,6 +669,7 @@ LOGP_UNKNOWN = -7.5
 # (candidates, fixed left neighbour, fixed right neighbour) -> Repairer._slot_bound; the model
 # is one per process, so the bounds hold across documents
 _SLOT_BOUNDS: dict[tuple, float] = {}
+_REPLACEMENT_CHARS = re.compile("(?:锟斤拷)+")
 _VALID_UTF8 = re.compile("[^\udc80-\udcff]+")  # what surrogateescape decoded, between escapes
 
 
@@ -752,11 +791,17 @@ class MojibakePass(Pass):
             line = ctx.line_of(index)
             for r in repairs:
                 before = text[r.start:r.end]
+                if r.text == before:
+                    ctx.unrepaired(r.kind, before, line=line, block=index + 1,
+                                   message="garbled text left as it is: its bytes do not read as UTF-8")
+                    continue
                 message = f"lost character(s) chosen from context: {''.join(r.guessed)}" if r.guessed else ""
                 ctx.change(r.kind, before, r.text, line=line, block=index + 1, message=message)
                 if r.unknown:
+                    how = "before the garbling (锟斤拷 is its mark)" if r.kind == "mojibake-replacement-character" \
+                        else "with a byte"
                     ctx.unrepaired("mojibake-lost-character", r.text, line=line, block=index + 1,
-                                   message=f"{r.unknown} character(s) lost with a byte; marked {LOST}")
+                                   message=f"{r.unknown} character(s) lost {how}; marked {LOST}")
             return new
 
         return map_block_text(doc, fix)
