@@ -3,9 +3,17 @@
 Two kinds of garbling are repaired:
 
 (a) UTF-8 bytes decoded as GBK: `鈥滃弻鍗佷竴鈥濇湡闂` was `“双十一”期间`. Re-encoded as GB18030
-    the run is valid UTF-8, which real Chinese text almost never is. When the run's last UTF-8
-    sequence was cut (an odd byte count loses its last byte), the lost character is chosen
-    from context.
+    the run is valid UTF-8, which real Chinese text almost never is. Where the decoder could not
+    read a byte (0x80; with Python's gbk also a lead byte whose pair is unmapped, as A2AB or the
+    user-defined rows AA-AF) it put one marker (`�`, `?`) for that byte, or dropped it, and read
+    the next byte afresh; so did a run's last byte, or it was cut off. Such a byte's value is
+    lost, known only to be one at which the decoder fails before the byte after it (a UTF-8
+    continuation byte: lead bytes never fail before one); a dropped one shows where a UTF-8
+    character comes up short at a garbled character's start. A character that lost a byte is
+    chosen from context among those the possible bytes make, in the text's script, and reported;
+    with nothing to go on it is lost (U+FFFD). `锟斤拷` is U+FFFD U+FFFD read this way: it becomes
+    them, reported as lost. Garbling left as it is between two repairs or beside one (mostly
+    suspicious characters there) is reported as unrepaired.
 (b) GBK text decoded after one byte was lost, so every pair is misaligned until the next
     single-byte character: `会议要求“稳龀ぁ比〉妹飨猿尚В` was `会议要求“稳增长”取得明显成效，`.
     The run is re-encoded, shifted by one byte and decoded again. The two characters that lost
