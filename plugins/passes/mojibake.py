@@ -67,6 +67,7 @@ class Repairer:
         self._doc_pairs: set[str] | None = None
         self._variants: dict[str, list[bytes]] = {}
         self._lost: dict[int, list[str]] = {}  # candidate sets: lead byte, or -trail - 1
+        self._utf8_steps: dict[tuple[str, int], tuple[bytes | None, int, int]] = {}  # see _utf8_step
 
     # ---------------------------------------------------------------- context
 
@@ -401,52 +402,66 @@ class Repairer:
         inferred where a UTF-8 character was short, byte offset -> garbled character index).
         A hole's placeholder is 0x80, a continuation byte, which every hole is: a UTF-8 lead
         byte never fails before a continuation byte."""
-        raw = bytearray()
+        chunks: list[bytes] = []
         holes: set[int] = set()
         dropped: set[int] = set()
         char_at: dict[int, int] = {}
-        need = 0              # continuation bytes the current UTF-8 character still lacks
-        started_before = False  # whether its lead byte is in an earlier garbled character
+        steps = self._utf8_steps
+        size = 0
+        need = 0  # continuation bytes the current UTF-8 character still lacks
         for n in range(j - i):
             c = text[i + n]
-            char_at.setdefault(len(raw), n)
-            if c in MARKERS:
-                holes.add(len(raw))
-                raw.append(0x80)
-                need = max(need - 1, 0)
-                started_before = need > 0
-                char_at[len(raw)] = n + 1
-                continue
-            pair = self.pair(c)
-            if need and started_before:
-                # bytes dropped where this garbled character begins: a non-continuation byte
-                # comes while the UTF-8 character before still lacks some
-                k = 0
-                while k < len(pair) and k < need and 0x80 <= pair[k] <= 0xBF:
-                    k += 1
-                left = need - k
-                if 0 < left <= 2 and k < len(pair):
-                    for _ in range(left):
-                        dropped.add(len(raw))
-                        holes.add(len(raw))
-                        raw.append(0x80)
-                    char_at[len(raw)] = n
-            for byte in pair:
-                if 0x80 <= byte <= 0xBF:
-                    need = max(need - 1, 0)
-                else:
-                    need = 1 if 0xC2 <= byte <= 0xDF else 2 if 0xE0 <= byte <= 0xEF else 3 if 0xF0 <= byte <= 0xF4 else 0
-                raw.append(byte)
-            started_before = bool(need)
-            char_at[len(raw)] = n + 1
+            char_at[size] = n
+            step = steps.get((c, need))
+            if step is None:
+                step = steps[(c, need)] = self._utf8_step(c, need)
+            chunk, short, need = step
+            if short:
+                # bytes dropped where this garbled character begins
+                for _ in range(short):
+                    dropped.add(size)
+                    holes.add(size)
+                    size += 1
+                chunks.append(b"\x80" * short)
+                char_at[size] = n
+            if chunk is None:  # a decoder's marker
+                holes.add(size)
+                chunk = b"\x80"
+            chunks.append(chunk)
+            size += len(chunk)
+        char_at[size] = j - i
         if 0 < need <= 2:
             # the end of the run cut a character short (its last bytes dropped, or cut off)
             for _ in range(need):
-                dropped.add(len(raw))
-                holes.add(len(raw))
-                raw.append(0x80)
-            char_at[len(raw)] = j - i
-        return bytes(raw), holes, dropped, char_at
+                dropped.add(size)
+                holes.add(size)
+                size += 1
+            chunks.append(b"\x80" * need)
+            char_at[size] = j - i
+        return b"".join(chunks), holes, dropped, char_at
+
+    def _utf8_step(self, c: str, need: int) -> tuple[bytes | None, int, int]:
+        """What garbled character `c` adds when the UTF-8 character before it lacks `need`
+        continuation bytes: (its bytes, None for a marker; how many bytes were dropped before it;
+        what the character it ends in lacks). Bytes were dropped where a non-continuation byte
+        comes while the character before still lacks some (a garbled character begins there)."""
+        if c in MARKERS:
+            return None, 0, max(need - 1, 0)
+        pair = self.pair(c)
+        short = 0
+        if need:
+            k = 0
+            while k < len(pair) and k < need and 0x80 <= pair[k] <= 0xBF:
+                k += 1
+            if 0 < need - k <= 2 and k < len(pair):
+                short = need - k
+        need = max(need - short, 0) if short else need
+        for byte in pair:
+            if 0x80 <= byte <= 0xBF:
+                need = max(need - 1, 0)
+            else:
+                need = 1 if 0xC2 <= byte <= 0xDF else 2 if 0xE0 <= byte <= 0xEF else 3 if 0xF0 <= byte <= 0xF4 else 0
+        return pair, short, need
 
     # (b) GBK with a lost byte ---------------------------------------------------------
 
