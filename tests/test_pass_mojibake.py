@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 from tests.garble import NEGATIVES, SENTENCES_HANS, SENTENCES_HANT, gbk_lost_byte, s2t, utf8_as_gbk
 from tests.helpers import run_cli
 from tests.passkit import changes, run_pass
-from wenzhuan.plugins.passes.mojibake import MojibakePass
+from wenzhuan.plugins.passes.mojibake import MojibakePass, _fails, _lost_chars
 from wenzhuan.plugins.passes.pinyin import PinyinPass
 
 P = MojibakePass()
@@ -82,6 +82,75 @@ def test_unrecoverable_character_is_marked_and_reported(tmp_path):
     assert run_cli("inspect", str(path), "--changes").returncode == 0
     strict = run_cli("inspect", str(path), "--changes", "--strict")
     assert strict.returncode != 0
+
+
+# ------------------------------------------------------------------ bytes the decoder could not read
+
+def test_gbk_decoders_fail_at_one_byte_and_read_the_next_afresh():
+    # 被 is E8 A2 AB: gbk reads E8 A2 as 琚, then fails at AB (AB E9 is unmapped), one marker
+    assert "被错".encode().decode("gbk", "replace") == "琚\ufffd閿�"
+    assert _fails("gbk", 0xE9) == (0x80, 0xAA, 0xAB, 0xAC, 0xAD, 0xAE, 0xAF)
+    assert _fails("gb18030", 0xE9) == (0x80,)  # it maps the user-defined rows AA-AF
+    assert "被" in _lost_chars("gbk", "被".encode()[:1] + b"\x80\x80", (1, 2), 0xE9)
+
+
+SENTENCE = "这是一段被错误解码的中文文本，用于测试乱码修复功能。"
+# 被 lost two bytes (A2, AB) and nothing around it says which character it was: marked, not
+# guessed (a marker's byte was once taken for 0x80, which made 耀); 一, 误, 本 and 。 lost a byte
+# each and are chosen from context (一段, 错误, 文本), each reported
+REPAIRED = "这是一段\ufffd错误解码的中文文本，用于测试乱码修复功能。"
+
+
+@pytest.mark.parametrize("errors", ["replace", "ignore"])
+def test_utf8_read_as_gbk_with_bytes_the_decoder_could_not_read(errors):
+    garbled = SENTENCE.encode().decode("gbk", errors)
+    texts, report = run_pass(P, garbled, first_line=3)
+    assert texts == [REPAIRED]
+    assert changes(report) == [("mojibake-utf8-as-gbk", garbled, REPAIRED, 3)]
+    assert report.changes[0].message == "lost character(s) chosen from context: 一误本。"
+    assert [(u.kind, u.before, u.line, u.message) for u in report.unrepaired] == [
+        ("mojibake-lost-character", REPAIRED, 3, "1 character(s) lost with a byte; marked \ufffd")]
+
+
+def test_garbling_left_beside_repairs_is_reported():
+    raw = "今天的会议讨论了城市交通规划，专家们提出了很多建议。".encode()
+    garbled = (raw[:27] + raw[28:]).decode("gbk", "replace")  # 城 lost its lead byte
+    texts, report = run_pass(P, garbled, first_line=2)
+    assert texts == ["今天的会议讨论了鍩幐備氦通规划，专家们提出了很多建议。"]
+    assert changes(report) == [
+        ("mojibake-utf8-as-gbk", "浠婂ぉ鐨勪細璁\ufffd璁ㄨ\ufffd轰簡", "今天的会议讨论了", 2),
+        ("mojibake-utf8-as-gbk", "閫氳\ufffd勫垝锛屼笓瀹朵滑鎻愬嚭浜嗗緢澶氬缓璁\ufffd銆\ufffd",
+         "通规划，专家们提出了很多建议。", 2)]
+    assert [c.message for c in report.changes] == [
+        "lost character(s) chosen from context: 议论", "lost character(s) chosen from context: 规议。"]
+    assert [(u.kind, u.before, u.line, u.message) for u in report.unrepaired] == [
+        ("mojibake-unrepaired", "鍩幐備氦", 2, "garbled text left as it is: its bytes do not read as UTF-8")]
+
+
+def test_replacement_characters_read_as_gbk():
+    # 锟斤拷 is EF BF BD EF BF BD, two U+FFFD: what they replaced is gone; 烫烫烫 and 屯屯屯
+    # (CC CC, CD CD: uninitialised memory shown as GBK) are words too, and stay
+    texts, report = run_pass(P, "他说锟斤拷是乱码，烫烫烫，屯屯屯。", first_line=5)
+    assert texts == ["他说\ufffd\ufffd是乱码，烫烫烫，屯屯屯。"]
+    assert changes(report) == [("mojibake-replacement-character", "锟斤拷", "\ufffd\ufffd", 5)]
+    assert [(u.kind, u.before, u.line, u.message) for u in report.unrepaired] == [
+        ("mojibake-lost-character", "\ufffd\ufffd", 5,
+         "2 character(s) lost before the garbling (锟斤拷 is its mark); marked \ufffd")]
+
+
+@pytest.mark.parametrize("garbled", [
+    SENTENCE.encode().decode("gbk", "replace"),
+    SENTENCE.encode().decode("gbk", "ignore"),
+    ("今天的会议讨论了城市交通规划".encode()[:27] + "今天的会议讨论了城市交通规划".encode()[28:]).decode("gbk", "replace"),
+    "他说锟斤拷是乱码。",
+], ids=["replace", "ignore", "left-as-is", "kunjinkao"])
+def test_inspect_strict_fails_on_what_was_not_repaired(tmp_path, garbled):
+    path = tmp_path / "garbled.txt"
+    path.write_text("乱码测试\n\n" + garbled + "\n", encoding="utf-8")
+    assert run_cli("inspect", str(path), "--changes").returncode == 0
+    strict = run_cli("inspect", str(path), "--changes", "--strict")
+    assert strict.returncode != 0
+    assert b"could not be repaired" in strict.stderr
 
 
 # ------------------------------------------------------------------ generated round trips

@@ -3,9 +3,17 @@
 Two kinds of garbling are repaired:
 
 (a) UTF-8 bytes decoded as GBK: `鈥滃弻鍗佷竴鈥濇湡闂` was `“双十一”期间`. Re-encoded as GB18030
-    the run is valid UTF-8, which real Chinese text almost never is. When the run's last UTF-8
-    sequence was cut (an odd byte count loses its last byte), the lost character is chosen
-    from context.
+    the run is valid UTF-8, which real Chinese text almost never is. Where the decoder could not
+    read a byte (0x80; with Python's gbk also a lead byte whose pair is unmapped, as A2AB or the
+    user-defined rows AA-AF) it put one marker (`�`, `?`) for that byte, or dropped it, and read
+    the next byte afresh; so did a run's last byte, or it was cut off. Such a byte's value is
+    lost, known only to be one at which the decoder fails before the byte after it (a UTF-8
+    continuation byte: lead bytes never fail before one); a dropped one shows where a UTF-8
+    character comes up short at a garbled character's start. A character that lost a byte is
+    chosen from context among those the possible bytes make, in the text's script, and reported;
+    with nothing to go on it is lost (U+FFFD). `锟斤拷` is U+FFFD U+FFFD read this way: it becomes
+    them, reported as lost. Garbling left as it is between two repairs or beside one (mostly
+    suspicious characters there) is reported as unrepaired.
 (b) GBK text decoded after one byte was lost, so every pair is misaligned until the next
     single-byte character: `会议要求“稳龀ぁ比〉妹飨猿尚В` was `会议要求“稳增长”取得明显成效，`.
     The run is re-encoded, shifted by one byte and decoded again. The two characters that lost
@@ -59,6 +67,7 @@ class Repairer:
         self._doc_pairs: set[str] | None = None
         self._variants: dict[str, list[bytes]] = {}
         self._lost: dict[int, list[str]] = {}  # candidate sets: lead byte, or -trail - 1
+        self._utf8_steps: dict[tuple[str, int], tuple[bytes | None, int, int]] = {}  # see _utf8_step
 
     # ---------------------------------------------------------------- context
 
@@ -257,25 +266,52 @@ class Repairer:
         for m in self.m.pair_re.finditer(text, start, end):
             i, j = m.span()
             if j - i >= 2 and suspect.search(text, i, j) is not None:
-                found.extend(self._utf8_segment(text, i, j))
+                got = self._utf8_segment(text, i, j)
+                got += self._replacement_chars(text, i, j, got)
+                got.sort(key=lambda r: r.start)
+                found.extend(got)
+                found.extend(self._left_garbled(text, i, j, got))
+        found.sort(key=lambda r: r.start)
         return found
 
+    @staticmethod
+    def _replacement_chars(text: str, i: int, j: int, repairs: list[Repair]) -> list[Repair]:
+        """`锟斤拷` is the UTF-8 of U+FFFD U+FFFD read as GBK, and nothing else: the characters
+        it replaced were lost before the garbling. Those a repair did not take in."""
+        out = []
+        for m in _REPLACEMENT_CHARS.finditer(text, i, j):
+            a, b = m.span()
+            if not any(r.start < b and a < r.end for r in repairs):
+                n = 2 * (b - a) // 3
+                out.append(Repair(a, b, LOST * n, "mojibake-replacement-character", n))
+        return out
+
+    def _left_garbled(self, text: str, i: int, j: int, repairs: list[Repair]) -> list[Repair]:
+        """What is left as it was between and beside the repairs of one stretch, reported
+        when it is garbling too: between two repairs, anything suspicious (a file read with
+        the wrong decoder is garbled from one end to the other); beside one, mostly
+        suspicious characters (real text beside garbling has few)."""
+        if not repairs:
+            return []
+        out = []
+        suspect = self.m.suspect_re
+        bounds = [(i, repairs[0].start, False)]
+        bounds += [(a.end, b.start, True) for a, b in zip(repairs, repairs[1:])]
+        bounds.append((repairs[-1].end, j, False))
+        for a, b, between in bounds:
+            if a >= b:
+                continue
+            n = len(suspect.findall(text, a, b))
+            if n and (between or n >= 2 and 2 * n >= b - a):
+                out.append(Repair(a, b, text[a:b], "mojibake-unrepaired", b - a))
+        return out
+
     def _utf8_segment(self, text: str, i: int, j: int) -> list[Repair]:
-        # Byte offsets of each garbled character. A decoder's marker inside the run stands for
-        # 0x80, the one continuation byte GBK cannot start a pair with; a marker at the end is
-        # the lone last byte, its value lost.
-        chunks = []
-        for k in range(i, j):
-            c = text[k]
-            if c in MARKERS:
-                chunks.append(b"\x80" if k < j - 1 else b"")
-            else:
-                chunks.append(self.pair(c))
-        offsets = [0]
-        for ch in chunks:
-            offsets.append(offsets[-1] + len(ch))
-        raw = b"".join(chunks)
-        char_at = {off: n for n, off in enumerate(offsets)}  # byte offset -> garbled char index
+        # A decoder's marker stands for one byte it could not read, and a decoder that drops
+        # such bytes leaves a UTF-8 character short where a garbled character begins: either
+        # way the byte is a hole, its value known only to be one `_fails` allows.
+        codec = "gb18030" if any(_pua(c) for c in text[i:j]) else "gbk"
+        raw, holes, dropped, char_at = self._utf8_bytes(text, i, j)
         decoded = raw.decode("utf-8", "surrogateescape")
         # maximal stretches of valid UTF-8, as (byte start, byte end, text)
         # (each undecodable byte is one escape character; the text between them is valid)
@@ -287,48 +323,145 @@ class Repairer:
             stretches.append((off, off + size, dec))
             off += size
             last = m.end()
+        after = ord(text[j]) if j < len(text) and text[j] < "\x80" else None
         out = []
         for b0, b1, dec in stretches:
-            # start on a garbled character's boundary
+            # start and end on a garbled character's boundary
             while b0 not in char_at and dec:
                 b0 += len(dec[0].encode("utf-8"))
                 dec = dec[1:]
-            rest = raw[b1:]
-            cut = _incomplete(rest)
-            if cut is None:
-                while b1 not in char_at and dec:
-                    b1 -= len(dec[-1].encode("utf-8"))
-                    dec = dec[:-1]
-            if not dec or b0 not in char_at:
+            while b1 not in char_at and dec:
+                b1 -= len(dec[-1].encode("utf-8"))
+                dec = dec[:-1]
+            if not dec:
                 continue
-            c0 = i + char_at[b0]
-            c1 = j if cut is not None else i + char_at[b1]
+            c0, c1 = i + char_at[b0], i + char_at[b1]
             if c1 - c0 < 2 or not any(ord(d) > 0x7F for d in dec):
                 continue
-            # the checks that do not depend on a lost last character first: choosing it is
-            # the costly part (a cut two bytes short leaves hundreds of candidates)
             garbled = text[c0:c1]
             if not self.m.suspect_re.search(garbled):
                 continue
-            if any(_pua(c) or ord(c) < 0x20 for c in dec):
+            # the characters that lost a byte, as (index in dec, their bytes, where the holes are)
+            lost, short, b = [], 0, b0
+            for n, d in enumerate(dec):
+                size = len(d.encode("utf-8"))
+                at = tuple(h - b for h in range(b, b + size) if h in holes)
+                if at:
+                    lost.append((n, bytes(raw[b:b + size]), at, b + size))
+                    short += any(b + h in dropped for h in at)
+                b += size
+            # the checks that do not depend on the lost characters first: choosing them is the
+            # costly part (a character two bytes short has hundreds of candidates)
+            gone = {n for n, _, _, _ in lost}
+            known = [d for n, d in enumerate(dec) if n not in gone]
+            if any(_pua(c) or ord(c) < 0x20 for c in known):
                 continue
-            # what it decodes to must read as text: few symbols, Hangul or other rarities
-            rare = sum(1 for c in dec if self.m.logp(c) <= LOGP_SYMBOL)
+            # what it decodes to must read as text: few symbols, Hangul or other rarities (a
+            # U+FFFD is a character lost before the garbling, 锟斤拷 its bytes)
+            rare = sum(1 for c in known if c != LOST and self.m.logp(c) <= LOGP_SYMBOL)
             if rare and (len(dec) < 6 or rare > 0.2 * len(dec)):
                 continue
-            tail, unknown, guessed = "", 0, []
-            if cut is not None:
-                nxt = text[c1] if c1 < len(text) else ""
-                tail = self.choose(cut, dec[-1], nxt, text) or ""
-                if tail:
-                    guessed.append(tail)
+            # a byte dropped without a mark is inferred from the UTF-8 around it: most of the
+            # characters must be read without such a guess
+            if short > 1 and 3 * short > len(dec):
+                continue
+            chars = list(dec)
+            unknown, guessed = chars.count(LOST), []
+            trad = self.traditional("".join(known)) if lost else False
+            for n, pattern, at, e in lost:
+                # the byte after the character: what the decoder saw after its last hole
+                nxt_byte = after if e == len(raw) else None if e in holes else raw[e]
+                cands = self._same_script(_lost_chars(codec, pattern, at, nxt_byte), trad)
+                prev = chars[n - 1] if n else (text[c0 - 1] if c0 else "")
+                nxt = dec[n + 1] if n + 1 < len(dec) and n + 1 not in gone else \
+                    (text[c1] if n + 1 == len(dec) and c1 < len(text) else "")
+                pick = self.choose(cands, prev, nxt, text) if cands else None
+                if pick is None:
+                    chars[n] = LOST
+                    unknown += 1
                 else:
-                    tail, unknown = LOST, 1
-            new = dec + tail
+                    chars[n] = pick
+                    if len(cands) > 1:
+                        guessed.append(pick)
+            new = "".join(chars)
             if self.m.score(new) - self.m.score(garbled) < 4 + 0.5 * len(garbled):
                 continue
             out.append(Repair(c0, c1, new, "mojibake-utf8-as-gbk", unknown, guessed))
         return out
+
+    @staticmethod
+    def _same_script(cands: list[str], traditional: bool) -> list[str]:
+        """The candidates written in the text's script: UTF-8 read as GBK was not converted
+        after, so a lost character is written like its neighbours (说, not 說)."""
+        other = s2t_char if traditional else t2s_char
+        same = [c for c in cands if other(c) == c]
+        return same or cands
+
+    def _utf8_bytes(self, text: str, i: int, j: int) -> tuple[bytes, set[int], set[int], dict[int, int]]:
+        """The bytes text[i:j] stands for read as GBK: (bytes, offsets of holes, those of them
+        inferred where a UTF-8 character was short, byte offset -> garbled character index).
+        A hole's placeholder is 0x80, a continuation byte, which every hole is: a UTF-8 lead
+        byte never fails before a continuation byte."""
+        chunks: list[bytes] = []
+        holes: set[int] = set()
+        dropped: set[int] = set()
+        char_at: dict[int, int] = {}
+        steps = self._utf8_steps
+        size = 0
+        need = 0  # continuation bytes the current UTF-8 character still lacks
+        for n in range(j - i):
+            c = text[i + n]
+            char_at[size] = n
+            step = steps.get((c, need))
+            if step is None:
+                step = steps[(c, need)] = self._utf8_step(c, need)
+            chunk, short, need = step
+            if short:
+                # bytes dropped where this garbled character begins
+                for _ in range(short):
+                    dropped.add(size)
+                    holes.add(size)
+                    size += 1
+                chunks.append(b"\x80" * short)
+                char_at[size] = n
+            if chunk is None:  # a decoder's marker
+                holes.add(size)
+                chunk = b"\x80"
+            chunks.append(chunk)
+            size += len(chunk)
+        char_at[size] = j - i
+        if 0 < need <= 2:
+            # the end of the run cut a character short (its last bytes dropped, or cut off)
+            for _ in range(need):
+                dropped.add(size)
+                holes.add(size)
+                size += 1
+            chunks.append(b"\x80" * need)
+            char_at[size] = j - i
+        return b"".join(chunks), holes, dropped, char_at
+
+    def _utf8_step(self, c: str, need: int) -> tuple[bytes | None, int, int]:
+        """What garbled character `c` adds when the UTF-8 character before it lacks `need`
+        continuation bytes: (its bytes, None for a marker; how many bytes were dropped before it;
+        what the character it ends in lacks). Bytes were dropped where a non-continuation byte
+        comes while the character before still lacks some (a garbled character begins there)."""
+        if c in MARKERS:
+            return None, 0, max(need - 1, 0)
+        pair = self.pair(c)
+        short = 0
+        if need:
+            k = 0
+            while k < len(pair) and k < need and 0x80 <= pair[k] <= 0xBF:
+                k += 1
+            if 0 < need - k <= 2 and k < len(pair):
+                short = need - k
+        need = max(need - short, 0) if short else need
+        for byte in pair:
+            if 0x80 <= byte <= 0xBF:
+                need = max(need - 1, 0)
+            else:
+                need = 1 if 0xC2 <= byte <= 0xDF else 2 if 0xE0 <= byte <= 0xEF else 3 if 0xF0 <= byte <= 0xF4 else 0
+        return pair, short, need
 
     # (b) GBK with a lost byte ---------------------------------------------------------
 
@@ -559,6 +692,7 @@ LOGP_UNKNOWN = -7.5
 # (candidates, fixed left neighbour, fixed right neighbour) -> Repairer._slot_bound; the model
 # is one per process, so the bounds hold across documents
 _SLOT_BOUNDS: dict[tuple, float] = {}
+_REPLACEMENT_CHARS = re.compile("(?:锟斤拷)+")
 _VALID_UTF8 = re.compile("[^\udc80-\udcff]+")  # what surrogateescape decoded, between escapes
 
 
@@ -613,26 +747,41 @@ class _Gains:
         return got
 
 
+@functools.lru_cache(maxsize=None)
+def _fails(codec: str, nxt: int | None) -> tuple[int, ...]:
+    """The continuation bytes (80-BF) at which `codec` fails when `nxt` follows (None: nothing
+    does, or it is unknown). Python's GBK decoders then mark (or drop) that one byte and read
+    `nxt` afresh: gbk fails at 0x80, and at a lead byte whose pair is unmapped (A2AB, the
+    user-defined rows AA-AF with a trail from A1); gb18030 maps those rows to the Private Use
+    Area and fails at 0x80 alone."""
+    tail = b"" if nxt is None else bytes((nxt,))
+    return tuple(b for b in range(0x80, 0xC0) if (bytes((b,)) + tail).decode(codec, "replace")[0] == "\ufffd")
+
+
 @functools.lru_cache(maxsize=4096)
-def _incomplete(rest: bytes) -> list[str] | None:
-    """When `rest` is the start of a UTF-8 sequence cut short (a lead byte and fewer
-    continuation bytes than it needs, missing one or two), the characters it may have been."""
-    if not rest or len(rest) > 3:
-        return None
-    lead = rest[0]
-    need = 2 if 0xC2 <= lead <= 0xDF else 3 if 0xE0 <= lead <= 0xEF else 4 if 0xF0 <= lead <= 0xF4 else 0
-    missing = need - len(rest)
-    if not need or not 1 <= missing <= 2 or any(not 0x80 <= b <= 0xBF for b in rest[1:]):
-        return None
-    out = []
-    tails = [bytes((b,)) for b in range(0x80, 0xC0)]
-    if missing == 2:
-        tails = [a + b for a in tails for b in tails]
-    for t in tails:
-        try:
-            out.append((rest + t).decode("utf-8"))
-        except UnicodeDecodeError:
-            pass
+def _lost_chars(codec: str, pattern: bytes, holes: tuple[int, ...], nxt: int | None) -> list[str]:
+    """The characters the UTF-8 sequence `pattern` may have been, its bytes at `holes` unknown:
+    each a byte at which `codec` fails given the byte after it (`nxt` after the last)."""
+    out: list[str] = []
+    buf = bytearray(pattern)
+
+    def fill(k: int, after: int | None) -> None:
+        h = holes[k]
+        for b in _fails(codec, after):
+            buf[h] = b
+            if k == 0:
+                try:
+                    c = buf.decode("utf-8")
+                except UnicodeDecodeError:
+                    continue
+                if len(c) == 1 and _plain(c):
+                    out.append(c)
+            else:
+                before = holes[k - 1]
+                fill(k - 1, b if before + 1 == h else buf[before + 1])
+
+    last = holes[-1]
+    fill(len(holes) - 1, pattern[last + 1] if last + 1 < len(pattern) else nxt)
     return out
 
 
@@ -665,11 +814,17 @@ class MojibakePass(Pass):
             line = ctx.line_of(index)
             for r in repairs:
                 before = text[r.start:r.end]
+                if r.text == before:
+                    ctx.unrepaired(r.kind, before, line=line, block=index + 1,
+                                   message="garbled text left as it is: its bytes do not read as UTF-8")
+                    continue
                 message = f"lost character(s) chosen from context: {''.join(r.guessed)}" if r.guessed else ""
                 ctx.change(r.kind, before, r.text, line=line, block=index + 1, message=message)
                 if r.unknown:
+                    how = "before the garbling (锟斤拷 is its mark)" if r.kind == "mojibake-replacement-character" \
+                        else "with a byte"
                     ctx.unrepaired("mojibake-lost-character", r.text, line=line, block=index + 1,
-                                   message=f"{r.unknown} character(s) lost with a byte; marked {LOST}")
+                                   message=f"{r.unknown} character(s) lost {how}; marked {LOST}")
             return new
 
         return map_block_text(doc, fix)
