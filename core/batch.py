@@ -264,7 +264,8 @@ def plan_batch(inputs: Sequence[str], outdir: Path, writers: Sequence[Writer],
 
 @dataclass
 class FileResult:
-    """What became of one input. `status` is converted, skipped (up to date) or failed."""
+    """What became of one input. `status` is converted, skipped (up to date), failed, or (in
+    an interrupted run's report) not done."""
 
     input: str
     outputs: dict[str, str]
@@ -631,6 +632,7 @@ class Summary:
     total: int = 0
     seconds: float = 0.0
     interrupted: str | None = None  # "interrupted" or "fail-fast"
+    not_done: list[FileResult] = field(default_factory=list)  # when stopped: what a rerun would do
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -646,7 +648,7 @@ class Summary:
             "total": self.total, "converted": self.count("converted"), "skipped": self.count("skipped"),
             "failed": self.count("failed"), "not_done": self.total - len(self.results),
             "stopped": self.interrupted, "seconds": round(self.seconds, 3),
-            "files": [r.to_dict() for r in self.results],
+            "files": [r.to_dict() for r in (*self.results, *self.not_done)],
         }
 
 
@@ -740,6 +742,9 @@ def run_batch(jobs: Sequence[Job], settings: Settings, outdir: Path, *, workers:
         if freeze:
             gc.unfreeze()
         journal.close()
+        if summary.interrupted:
+            seen = {r.input for r in summary.results}
+            summary.not_done = [FileResult(j.input, dict(j.outputs), "not done") for j in jobs if j.input not in seen]
         summary.seconds = time.perf_counter() - start
         if old_term is not None:
             signal.signal(signal.SIGTERM, old_term)

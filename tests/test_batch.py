@@ -218,12 +218,18 @@ def test_a_failing_file_in_the_middle_does_not_stop_the_batch(tmp_path):
 def test_fail_fast_stops_at_the_first_failure(tmp_path):
     src = tree(tmp_path / "in", {"1.txt": ARTICLE, "2.txt": b"\xff", "3.txt": ARTICLE, "4.txt": ARTICLE})
     out = tmp_path / "out"
-    done = run_cli("convert", str(src), "-t", "md", "-o", str(out), "-j", "1", "--fail-fast")
+    report = tmp_path / "run.json"
+    done = run_cli("convert", str(src), "-t", "md", "-o", str(out), "-j", "1", "--fail-fast", "--report", str(report))
     assert done.returncode == 1
     assert [p for p in listing(out) if not p.startswith(".")] == ["1.md"]
     assert err_lines(done)[-1].startswith("wenzhuan: stopped at the first failure (--fail-fast): 4 files: "
                                           "1 converted, 0 up to date, 1 failed in ")
     assert err_lines(done)[-1].endswith("; 2 not done")
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert (data["stopped"], data["not_done"]) == ("fail-fast", 2)
+    assert [(Path(f["input"]).name, f["status"]) for f in data["files"]] == [
+        ("1.txt", "converted"), ("2.txt", "failed"), ("3.txt", "not done"), ("4.txt", "not done")]
+    assert data["files"][3]["outputs"] == {"markdown": str(out / "4.md")}
 
 
 def test_report_json(tmp_path, testkit):
