@@ -5,11 +5,12 @@ Each paragraph (a `<p>`, or a `<div>`/`<td>`/`<section>` holding no blocks, as C
 `text<br><br>text`) with a sentence in it scores by its length and its full-width punctuation;
 its parent gets the score and its grandparent half. A candidate's score is then cut by its link
 density (a list of headlines is links). The best candidate is the article when it clearly wins:
-enough prose, nearly all of the page's prose inside it, few links, and something outside it to
-drop. Otherwise (short pages, pages whose body is the article) the page is left whole.
+enough prose, nearly all of the page's prose inside it, few links, and not the page's body.
+Otherwise (short pages, pages whose body is the article) the page is left whole.
 
-The article's headline is kept with it: an `<h1>` inside, or the last one before it when little
-text (a byline, a date) lies between; that text is kept too.
+The article's headline is kept with it: an `<h1>` inside, or the last one before it in the same
+parent when little text (a byline, a date) lies between; that text is kept too. So are short
+notes without links right after it (an editor's line, a source note).
 """
 
 from __future__ import annotations
@@ -23,23 +24,30 @@ _BLOCK_FREE = ("div", "td", "section")  # a paragraph when it holds no block ele
 _WIN_SCORE = 10.0  # about three short paragraphs of news
 _WIN_SHARE = 0.8  # of the page's paragraph score inside the winner
 _MAX_LINKS = 0.33  # link density of the winner
+_NOTE_MAX = 80  # characters of a note after the article (`（责任编辑：王芳）`)
+_NOTE_MARKS = re.compile("[：（）。]")
 _HEADLINE_GAP = 200  # characters between a headline and the article for it to be the article's
 
 
 def main_content(root, blocks: frozenset):
-    """(first, container): the article's first element (its headline, or the container itself)
-    and its container; None when no container clearly wins. `blocks` are the block tags."""
+    """(first, last): the article's first element (its headline, or the container) and its last
+    (the container, or a note after it); None when no container clearly wins. `blocks` are the
+    block tags."""
     scores: dict = {}
     total = 0.0
-    inside: dict = {}  # paragraph score by paragraph, to sum what the winner holds
+    paragraphs: list = []  # (paragraph, score), to sum what the winner holds
     for el in root.iter("p", *_BLOCK_FREE):
-        if el.tag != "p" and any(isinstance(c.tag, str) and c.tag.lower() in blocks for c in el):
-            continue
-        score = _paragraph_score(el.text_content())
+        if len(el):  # (most paragraphs are one run of text: no child to look at)
+            if el.tag != "p" and any(isinstance(c.tag, str) and c.tag.lower() in blocks for c in el):
+                continue
+            text = el.text_content()
+        else:
+            text = el.text or ""
+        score = _paragraph_score(text)
         if not score:
             continue
         total += score
-        inside[el] = score
+        paragraphs.append((el, score))
         parent = el.getparent()
         if parent is None:
             continue
@@ -49,17 +57,35 @@ def main_content(root, blocks: frozenset):
             scores[grand] = scores.get(grand, 0.0) + score / 2
     if total < _WIN_SCORE:
         return None
+    # the best score after link density: candidates by score, until no score left can win
     best, best_score = None, 0.0
-    for el, score in scores.items():
+    for el, score in sorted(scores.items(), key=lambda pair: -pair[1]):
+        if score <= best_score:
+            break
         score *= 1 - _link_density(el)
         if score > best_score:
             best, best_score = el, score
     if best is None or best_score < _WIN_SCORE or best.tag in ("html", "body"):
         return None
-    held = sum(score for el, score in inside.items() if el is best or _within(el, best))
+    held = sum(score for el, score in paragraphs if el is best or _within(el, best))
     if held < _WIN_SHARE * total or _link_density(best) > _MAX_LINKS:
         return None
-    return _headline(root, best), best
+    return _headline(best), _notes_after(best)
+
+
+def _notes_after(container):
+    """The last of the short notes without links right after `container` in its parent (an
+    editor's line, `（责任编辑：王芳）`, a source note), which belong to the article; else the
+    container itself."""
+    last = container
+    for sib in container.itersiblings():
+        text = sib.text_content().strip()
+        if not text:
+            continue
+        if len(text) > _NOTE_MAX or next(sib.iter("a"), None) is not None or not _NOTE_MARKS.search(text):
+            break
+        last = sib
+    return last
 
 
 def _paragraph_score(text: str) -> float:
@@ -80,16 +106,17 @@ def _within(el, ancestor) -> bool:
     return any(a is ancestor for a in el.iterancestors())
 
 
-def _headline(root, container):
+def _headline(container):
     """The `<h1>` that titles `container`: none needed when one is inside it, else the last one
-    with text before it, when little text lies between; else the container itself."""
+    with text before it in its parent, when little text lies between (a byline, a date; not the
+    site's name in a header, with its navigation); else the container itself."""
     if any(h.text_content().strip() for h in container.iter("h1")):
         return container
     from lxml import etree
 
     seen = 0  # characters of text so far, in document order
     last_h1, after_h1 = None, 0
-    for event, el in etree.iterwalk(root, events=("start", "end")):
+    for event, el in etree.iterwalk(container.getparent(), events=("start", "end")):
         if event == "start":
             if el is container:
                 break
