@@ -3,10 +3,11 @@ extractors do: by where its Chinese prose is.
 
 Each paragraph (a `<p>`, or a `<div>`/`<td>`/`<section>` holding no blocks, as CMSs write
 `text<br><br>text`) with a sentence in it scores by its length and its full-width punctuation;
-its parent gets the score and its grandparent half. A candidate's score is then cut by its link
-density (a list of headlines is links). The best candidate is the article when it clearly wins:
-enough prose, nearly all of the page's prose inside it, few links, and not the page's body.
-Otherwise (short pages, pages whose body is the article) the page is left whole.
+its parent gets the score and its grandparent half, when they are the kind of element that
+holds an article (a `<div>`, `<section>`, `<td>`, `<center>`). A candidate's score is then cut
+by its link density (a list of headlines is links). The best candidate is the article when it
+clearly wins: enough prose, nearly all of the page's prose inside it, few links. Otherwise
+(short pages, pages whose body is the article) the page is left whole.
 
 The article's headline is kept with it: an `<h1>` inside, or the last one before it in the same
 parent when little text (a byline, a date) lies between; that text is kept too. So are short
@@ -21,6 +22,8 @@ _PROSE_MARKS = re.compile("[，。！？；、“”]")
 _SENTENCE = re.compile("[，。！？]")
 _PARA_MIN = 10  # characters of a paragraph that counts (a short Chinese sentence)
 _BLOCK_FREE = ("div", "td", "section")  # a paragraph when it holds no block element
+# what can hold an article (not a quotation or a list inside one, nor the page's body)
+_CANDIDATES = frozenset({"div", "section", "td", "center"})
 _WIN_SCORE = 10.0  # about three short paragraphs of news
 _WIN_SHARE = 0.8  # of the page's paragraph score inside the winner
 _MAX_LINKS = 0.33  # link density of the winner
@@ -33,9 +36,11 @@ def main_content(root, blocks: frozenset):
     """(first, last): the article's first element (its headline, or the container) and its last
     (the container, or a note after it); None when no container clearly wins. `blocks` are the
     block tags."""
+    if next(root.iter(*_CANDIDATES), None) is None:
+        return None  # (a page of paragraphs and headings alone is all article)
     scores: dict = {}
     total = 0.0
-    paragraphs: list = []  # (paragraph, score), to sum what the winner holds
+    paragraphs: dict = {}  # score by paragraph, to sum what the winner holds
     for el in root.iter("p", *_BLOCK_FREE):
         if len(el):  # (most paragraphs are one run of text: no child to look at)
             if el.tag != "p" and any(isinstance(c.tag, str) and c.tag.lower() in blocks for c in el):
@@ -47,13 +52,12 @@ def main_content(root, blocks: frozenset):
         if not score:
             continue
         total += score
-        paragraphs.append((el, score))
+        paragraphs[el] = score
         parent = el.getparent()
-        if parent is None:
-            continue
-        scores[parent] = scores.get(parent, 0.0) + score
-        grand = parent.getparent()
-        if grand is not None:
+        grand = parent.getparent() if parent is not None else None
+        if parent is not None and parent.tag in _CANDIDATES:
+            scores[parent] = scores.get(parent, 0.0) + score
+        if grand is not None and grand.tag in _CANDIDATES:
             scores[grand] = scores.get(grand, 0.0) + score / 2
     if total < _WIN_SCORE:
         return None
@@ -65,9 +69,9 @@ def main_content(root, blocks: frozenset):
         score *= 1 - _link_density(el)
         if score > best_score:
             best, best_score = el, score
-    if best is None or best_score < _WIN_SCORE or best.tag in ("html", "body"):
+    if best is None or best_score < _WIN_SCORE:
         return None
-    held = sum(score for el, score in paragraphs if el is best or _within(el, best))
+    held = sum(paragraphs.get(el, 0.0) for el in best.iter("p", *_BLOCK_FREE))
     if held < _WIN_SHARE * total or _link_density(best) > _MAX_LINKS:
         return None
     return _headline(best), _notes_after(best)
@@ -100,10 +104,6 @@ def _link_density(el) -> float:
     if not length:
         return 1.0
     return sum(len(a.text_content().strip()) for a in el.iter("a")) / length
-
-
-def _within(el, ancestor) -> bool:
-    return any(a is ancestor for a in el.iterancestors())
 
 
 def _headline(container):
