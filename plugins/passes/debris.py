@@ -6,7 +6,8 @@
 - view counters (`點擊數:`, `阅读量 1234`, `浏览次数：56次`) are removed, and so is a paragraph
   left empty by that;
 - at the end of the article, paragraphs that are only site navigation (`[返回首页](...)`,
-  `返回列表`, `上一篇：…`, `打印本页 关闭窗口`) or only a bare share URL are removed; the first such
+  `返回列表`, `上一篇：…` and `下一篇：…` joined by a line break, `打印本页 关闭窗口`), share lines
+  (`分享到：微信 微博 QQ空间`: a share word and networks' names) or only a bare share URL are removed; the first such
   URL is kept as metadata `url`. Source notes among them (`（文章来源：…）`) are left for the
   metadata pass.
 """
@@ -45,6 +46,14 @@ NAV_ITEM = re.compile(
     r"(?:返回|回到|进入|進入)[^\s。！？!?；;]{0,16}|(?:上一篇|下一篇|上一条|下一條|上一條|下一条|上一页|下一页|上一頁|下一頁)(?:[:：].*)?"
     r"|首页|首頁|主页|主頁|网站首页|網站首頁|顶部|頂部|打印|列印|打印本页|打印本頁|列印本頁|关闭|關閉|关闭窗口|關閉窗口"
     r"|收藏本页|收藏本頁|加入收藏|分享到\S{0,12}|TOP|Top|top|【?字体[:：]?\s*大\s*中\s*小】?|【?字體[:：]?\s*大\s*中\s*小】?",
+)
+# A share line: `分享到：微信 微博 QQ空间`; the networks' names alone are nav only after a share word.
+SHARE_WORD = re.compile(r"(?:一键|一鍵)?(?:分享|转发|轉發)(?:到|至|给|給)?[:：]?")
+SOCIAL = re.compile(
+    r"微信|微信好友|朋友圈|微博|新浪微博|腾讯微博|騰訊微博|QQ|QQ空间|QQ空間|QQ好友|人人网|人人網|豆瓣|百度|"
+    r"抖音|今日头条|今日頭條|知乎|脸书|臉書|Facebook|Twitter|LINE|Line|WhatsApp|Telegram|Plurk|LinkedIn|"
+    r"更多|复制链接|複製鏈接|複製連結",
+    re.I,
 )
 _NAV_SEPARATORS = re.compile(r"[\s|｜/·•>»【】\[\]()（）<>、,，]+")
 _MD_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\s]*\)")
@@ -128,10 +137,10 @@ def _blank(text: str) -> bool:
 
 
 def is_nav(block) -> bool:
-    """A paragraph made only of site navigation links or phrases."""
+    """A paragraph made only of site navigation links or phrases, or a share line."""
     if not isinstance(block, Para):
         return False
-    found = False
+    found = social = shared = False
     for node in block.content:
         if isinstance(node, Link):
             items = [stringify(node).strip()]
@@ -140,11 +149,19 @@ def is_nav(block) -> bool:
             items = re.split(r"\x00|" + _NAV_SEPARATORS.pattern, text)
         for item in items:
             item = _NAV_SEPARATORS.sub("", item)
-            if item:
-                if not NAV_ITEM.fullmatch(item):
-                    return False  # (a paragraph of prose: its first item already says so)
+            if not item:
+                continue
+            if NAV_ITEM.fullmatch(item):
                 found = True
-    return found
+                shared = shared or SHARE_WORD.match(item) is not None  # `分享到：微信`
+            elif SOCIAL.fullmatch(item):
+                social = True
+            else:
+                share = SHARE_WORD.match(item)
+                if share is None or not SOCIAL.fullmatch(item, share.end()) and share.end() < len(item):
+                    return False  # (a paragraph of prose: its first item already says so)
+                shared = True
+    return (found or shared) and (shared or not social)
 
 
 def bare_url(block) -> str | None:

@@ -30,6 +30,7 @@ from wenzhuan.model import (
     OrderedList, Para, Span, Strong, Text, ThematicBreak,
 )
 from wenzhuan.plugins.hanzi import is_wide
+from wenzhuan.plugins.readers.html_content import keep_span, main_content
 from wenzhuan.registry import ReadContext, Reader
 from wenzhuan.sanitize import UNSAFE_SCHEMES, is_unsafe_url  # noqa: F401 - UNSAFE_SCHEMES re-exported
 from wenzhuan.walk import merge_text
@@ -408,23 +409,46 @@ _CHROME = ("header", "footer", "aside")
 _CONTENT = ("article", "main")
 
 
-def _article_root(root, ctx: ReadContext | None):
+def _article_root(root, ctx: ReadContext | None, page: bool):
     """The part of a page that is the article: its one <main> (else its one <article>), else the
     page without the header, footer and sidebars outside any <article> or <main>. A page header
-    holding the page's only <h1> (the title) is kept. What is left out is reported."""
+    holding the page's only <h1> (the title) is kept. A full `page` is then cut to its main
+    content container when one clearly wins (see html_content). What is left out is reported."""
     chrome = _chrome(root)
     for tag in _CONTENT:
         found = list(islice(root.iter(tag), 2))
         if len(found) == 1 and found[0].text_content().strip():
-            _report_dropped(chrome, ctx)
+            _report_dropped(_outside(root, found[0]), ctx)
             return found[0]
     h1 = list(islice(root.iter("h1"), 2))
     if len(h1) == 1:  # the title in the page's header: kept
         chrome = [el for el in chrome if el is not h1[0] and el not in h1[0].iterancestors()]
-    _report_dropped(chrome, ctx)
+    dropped = [(el, None) for el in chrome]
     for el in chrome:
         el.drop_tree()
+    if page:
+        found = main_content(root, BLOCKS)
+        if found is not None:
+            dropped += keep_span(root, *found)
+    _report_dropped(dropped, ctx)
     return root
+
+
+def _outside(root, kept) -> list[tuple]:
+    """What is left out when `kept` is the document, as `keep_span` reports it."""
+    out = []
+    node = kept
+    while node is not root and node.getparent() is not None:
+        parent = node.getparent()
+        if parent.text and parent.text.strip(_WS):
+            out.append((parent, parent.text))
+        for sib in parent:
+            if sib is not node:
+                out.append((sib, None))
+            if sib.tail and sib.tail.strip(_WS):
+                out.append((parent, sib.tail))
+        node = parent
+    return sorted(out, key=lambda pair: pair[0].sourceline or 0)
 
 
 def _chrome(root) -> list:
@@ -447,23 +471,61 @@ def _chrome(root) -> list:
     return found
 
 
-def _report_dropped(elements, ctx: ReadContext | None) -> None:
+def _report_dropped(dropped: list[tuple], ctx: ReadContext | None) -> None:
+    """One change per region left out of the page: (element, None) for an element, (element,
+    text) for loose text; elements never read (scripts, the head, navigation) are not reported."""
     if ctx is None:
         return
-    for el in elements:
-        text = _WS_RUN.sub(" ", el.text_content()).strip()
+    for el, text in dropped:
+        if _tag(el) in DROP:
+            continue
+        if text is None:  # its text as read, without scripts and styles; a space between pieces
+            text = " ".join(el.xpath(_VISIBLE_TEXT))
+        text = _WS_RUN.sub(" ", text).strip()
         if text:
-            ctx.change("page chrome", f"<{el.tag}> {text[:60]}{'…' if len(text) > 60 else ''}", "",
+            ctx.change("page chrome", f"{_label(el)} {text[:60]}{'…' if len(text) > 60 else ''}", "",
                        line=el.sourceline)
+
+
+_VISIBLE_TEXT = ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
+
+
+def _label(el) -> str:
+    """`<div class="right">`: the element's tag with its id or class, to find it in the page."""
+    for name in ("id", "class"):
+        value = (el.get(name) or "").strip()
+        if value:
+            return f'<{el.tag} {name}="{value[:30]}">'
+    return f"<{el.tag}>"
+
+
+# A page's <title> is often the headline, a separator and the site's name: `标题_港城晚报`.
+_SITE_SUFFIX = re.compile(r"\s*(?:[_|｜]|[-—–]+)\s*\S")
+
+
+def _page_title(root, ctx: ReadContext | None) -> str:
+    """The page's <title>, without the site's name after an <h1>'s text (reported)."""
+    title_el = root.find(".//title")
+    title = _WS_RUN.sub(" ", title_el.text_content()).strip() if title_el is not None else ""
+    if not title:
+        return title
+    for h1 in islice(root.iter("h1"), 8):
+        heading = _WS_RUN.sub(" ", h1.text_content()).strip()
+        if heading and title.startswith(heading) and _SITE_SUFFIX.match(title, len(heading)):
+            if ctx is not None:
+                ctx.change("page title", title, heading, line=title_el.sourceline,
+                           message="the site's name after the headline dropped")
+            return heading
+    return title
 
 
 def read_html(text: str, ctx: ReadContext | None = None) -> Document:
     root = parse(text)
     if root is None:
         return Document()
-    title_el = root.find(".//title")
-    title = _WS_RUN.sub(" ", title_el.text_content()).strip() if title_el is not None else ""
-    pairs = _Converter(ctx).blocks(_article_root(root, ctx))
+    title = _page_title(root, ctx)
+    page = _SNIFF_DOC.match(text[:20000]) is not None
+    pairs = _Converter(ctx).blocks(_article_root(root, ctx, page))
     if ctx is not None:
         ctx.block_lines.extend(line or 0 for _, line in pairs)
     return Document(Metadata(title=title), tuple(b for b, _ in pairs))
