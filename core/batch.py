@@ -368,6 +368,8 @@ def convert_one(job: Job, settings: Settings) -> FileResult:
 
 # file systems stamp mtimes from a clock that may lag time.time_ns() by a tick or round it
 _CLOCK_SLACK_NS = 2_000_000_000
+# a killed run's outputs without a `done` line were in progress when it last wrote its journal
+_IN_FLIGHT_NS = 60_000_000_000
 
 
 class Journal:
@@ -376,9 +378,12 @@ class Journal:
     One JSON object per line, appended as work starts (`"state": "started"`) and ends
     (`"state": "done"`), compacted at the end of a run; a line cut short by a kill is ignored.
     An output is ours (overwritable without --force) when its size and mtime are the ones its
-    `done` line recorded, or it is newer than the `started` line of a run killed before it could
-    record it; a file edited since is not. It is up to date when its last line is `done` with
-    the same input, input size and mtime, options fingerprint, and it is still ours that way.
+    `done` line recorded, or, for a run killed before it could record it, when it was written
+    while that run worked (after its `started` line, and at most a minute after its journal's
+    last write); a file edited since is not. A run that ends resolves its claims: outputs it
+    failed or never got to are not ours (`failed` lines, and compaction drops `started` ones).
+    An output is up to date when its last line is `done` with the same input, input size and
+    mtime, options fingerprint, and it is still ours that way.
     """
 
     def __init__(self, outdir: Path):
@@ -389,6 +394,7 @@ class Journal:
         self._prefix = os.path.join(str(outdir), "")
         self._real: dict[str, str] = {}  # input -> its real path, resolved once per run
         self._real_folders: dict[str, str] = {}  # the same for the inputs' folders
+        self._last_write = 0  # the journal's mtime when opened: when a killed run last wrote it
 
     def open(self) -> "Journal":
         try:
@@ -402,11 +408,19 @@ class Journal:
                         except (ValueError, KeyError, TypeError):
                             continue  # a line cut short by a kill
                         prev = self.entries.get(key)
-                        if entry.get("state") == "started" and prev and prev.get("state") == "done":
+                        state = entry.get("state")
+                        if state == "failed":  # the run that started it ended without it
+                            if prev and prev.get("state") == "done":
+                                self.entries[key] = {k: v for k, v in prev.items() if k != "restarted"}
+                            else:
+                                self.entries.pop(key, None)
+                            continue
+                        if state == "started" and prev and prev.get("state") == "done":
                             # a later run that did not record a result: what the earlier run
                             # made stays known, and when the later one started
-                            entry = {**prev, "restarted": entry.get("at", 0)}
+                            entry = {**prev, "restarted": entry.get("at")}
                         self.entries[key] = entry
+                self._last_write = self.path.stat().st_mtime_ns
             self._fh = open(self.path, "a", encoding="utf-8")
         except FileExistsError:
             raise OutputError("is a file, not a folder", path=str(self.outdir),
@@ -459,9 +473,9 @@ class Journal:
         if done and list(stat) == entry.get("output_stat"):
             return None
         # a run killed before it could record its result: the output is complete (written
-        # atomically) and that run's when it is newer than the run's start
-        started = entry.get("restarted") if done else entry.get("at", 0)
-        if started is not None and stat[1] >= started - _CLOCK_SLACK_NS:
+        # atomically) and that run's when it was written while the run worked
+        started = entry.get("restarted") if done else entry.get("at")
+        if started is not None and started - _CLOCK_SLACK_NS <= stat[1] <= self._last_write + _IN_FLIGHT_NS:
             return None
         return "was changed after this batch made it" if done else "already exists and was not made by this batch"
 
@@ -499,7 +513,11 @@ class Journal:
     def done(self, result: FileResult, fps: Mapping[str, str]) -> None:
         entries = []
         for fmt, out in result.outputs.items():
-            if out not in result.output_stats:
+            if out not in result.output_stats:  # failed: no claim on what may be there
+                key = self.key(out)
+                if self.entries.get(key, {}).get("state") == "started":
+                    del self.entries[key]
+                entries.append({"output": key, "state": "failed"})
                 continue
             entry = {"output": self.key(out), "state": "done", "format": fmt,
                      "input": self.real(result.input), "fingerprint": fps[fmt],
@@ -510,9 +528,12 @@ class Journal:
         self._append(entries)
 
     def close(self) -> None:
-        """Compact to one line per output (atomically), then release the lock."""
+        """Compact to one line per output (atomically), then release the lock. The run's claims
+        end with it: outputs still only `started` were never made (an interrupted run)."""
         if self._fh is None:
             return
+        self.entries = {k: ({x: y for x, y in e.items() if x != "restarted"} if "restarted" in e else e)
+                        for k, e in self.entries.items() if e.get("state") != "started"}
         try:
             data = "".join(_JOURNAL_JSON.encode(e) + "\n"
                            for _, e in sorted(self.entries.items())).encode("utf-8")

@@ -7,6 +7,7 @@ character in Python (the normalizer has a throughput target).
 from __future__ import annotations
 
 import re
+from typing import Collection
 
 # CJK ideographs: unified, extension A, compatibility, and the supplementary planes.
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
@@ -72,3 +73,21 @@ def _complement(ranges, top: int = 0x10FFFF) -> list[tuple[int, int]]:
 
 _WIDE_RE = re.compile(_char_class(_WIDE_RANGES))
 _NARROW_RE = re.compile(_char_class(_complement(_WIDE_RANGES)))
+
+
+# A page's <title> is often the headline, a separator and the site's name: `标题_港城晚报`.
+_SITE_SUFFIX = re.compile(r"\s*(?:[_|｜]|[-—–]+)\s*(\S.*)\Z")
+
+
+def headline_of_title(title: str, heading: str, others: Collection[str] = ()) -> bool:
+    """Whether `title` is `heading` followed by a separator and a site's name: what follows is
+    shorter than the headline, or short and not another of the page's headings (`others`).
+    `港口运营再创新高_港城晚报` is the headline 港口运营再创新高's; `人民网 | 上半年经济运行平稳`, with
+    上半年经济运行平稳 a heading below the site's logo 人民网, is not 人民网's."""
+    if not heading or not title.startswith(heading):
+        return False
+    m = _SITE_SUFFIX.match(title, len(heading))
+    if m is None:
+        return False
+    rest = m.group(1)
+    return len(rest) < len(heading) or (len(rest) <= 12 and rest.strip() not in others)

@@ -367,6 +367,34 @@ def test_an_output_of_a_run_killed_before_recording_it_is_ours_and_an_older_file
     assert (out / "b.md").read_text(encoding="utf-8") == "someone's file"
 
 
+def test_a_file_written_after_a_killed_run_stopped_is_not_ours(tmp_path):
+    src = tree(tmp_path / "in", {"a.txt": ARTICLE})
+    out = tmp_path / "out"
+    out.mkdir()
+    started = time.time_ns()
+    _journal_line(out, output="a.md", state="started", format="markdown",
+                  input=str((src / "a.txt").resolve()), fingerprint="x", at=started)
+    (out / "a.md").write_text("written by hand later", encoding="utf-8")
+    later = (out / ".wenzhuan-batch.jsonl").stat().st_mtime_ns + 120 * 10**9  # two minutes after the kill
+    os.utime(out / "a.md", ns=(later, later))
+    done = run_cli("convert", str(src), "-t", "md", "-o", str(out), "-j", "1")
+    assert out_lines(done) == [f"[1/1] failed {src / 'a.txt'}: {out / 'a.md'} already exists and was not made "
+                               f"by this batch (use --force to overwrite it)"]
+    assert (out / "a.md").read_text(encoding="utf-8") == "written by hand later"
+
+
+def test_an_output_whose_conversion_failed_is_nobodys_to_overwrite(tmp_path):
+    src = tree(tmp_path / "in", {"a.txt": ARTICLE, "b.txt": b"\xff\xfe\x00garbage\x80"})
+    out = tmp_path / "out"
+    assert run_cli("convert", str(src), "-t", "md", "-o", str(out), "-j", "1").returncode == 1
+    (out / "b.md").write_text("# 我手写的版本", encoding="utf-8")
+    (src / "b.txt").write_text(ARTICLE, encoding="utf-8")
+    done = run_cli("convert", str(src), "-t", "md", "-o", str(out), "-j", "1")
+    assert f"{out / 'b.md'} already exists and was not made by this batch (use --force to overwrite it)" in \
+        "\n".join(out_lines(done))
+    assert (out / "b.md").read_text(encoding="utf-8") == "# 我手写的版本"
+
+
 def test_formats_with_the_same_extension_get_their_own_names(tmp_path):
     src = tree(tmp_path / "in", {"a.txt": ARTICLE})
     out = tmp_path / "out"

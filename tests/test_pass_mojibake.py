@@ -138,6 +138,13 @@ def test_replacement_characters_read_as_gbk():
          "2 character(s) lost before the garbling (锟斤拷 is its mark); marked \ufffd")]
 
 
+@pytest.mark.parametrize("text", ["很多程序员都见过“锟斤拷”这样的乱码。", "所谓「锟斤拷」，是两个替换字符。", "《锟斤拷》"])
+def test_the_word_quoted_is_written_about_not_garbling(text):
+    texts, report = run_pass(P, text)
+    assert texts == [text]
+    assert report.changes == [] and report.unrepaired == []
+
+
 @pytest.mark.parametrize("garbled", [
     SENTENCE.encode().decode("gbk", "replace"),
     SENTENCE.encode().decode("gbk", "ignore"),

@@ -64,6 +64,16 @@ def test_converting_again_changes_nothing(text):
     ("去公园.然后走了.这是第二句. 比分是3.5比2.真的.... 这是", "去公园.然后走了.这是第二句。比分是3.5比2.真的……这是"),
     ("他说“走了”.", "他说“走了”。"), ("约翰.史密斯", "约翰.史密斯"), ("访问www.x.cn.", "访问www.x.cn."),
     ("去公园. Then", "去公园. Then"), ("城市-- 故乡", "城市-- 故乡"), ("城市——  故乡", "城市——故乡"),
+    # ordinals numbering sections keep their dots
+    ("一. 总则", "一. 总则"), ("第一.  加强领导", "第一.  加强领导"), ("甲. 乙. 丙.", "甲. 乙. 丙."),
+    ("十二. 附则", "十二. 附则"), ("这是第十.", "这是第十。"),
 ])
 def test_marks_beside_converted_ones(text, expected):
     assert convert_fully(text)[0] == expected
+
+
+@pytest.mark.parametrize("text, nxt, expected", [("约翰.", "史", "约翰."), ("走了.", "", "走了。"),
+                                                 ("走了.", "\n", "走了。"), ("走了.", "他", "走了.")])
+def test_a_full_stop_at_the_end_of_a_run_looks_at_what_follows_it(text, nxt, expected):
+    # the next run of the paragraph (`约翰.**史密斯**`), its end, a line break
+    assert convert_fully(text, "", nxt)[0] == expected

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from wenzhuan.hookspecs import hookimpl
 from wenzhuan.model import Document, Heading, Metadata, Para, Text
-from wenzhuan.plugins.hanzi import HAN
+from wenzhuan.plugins.hanzi import HAN, headline_of_title
 from wenzhuan.plugins.passes.textops import without_blocks
 from wenzhuan.registry import Pass, PassContext
 from wenzhuan.walk import stringify
@@ -55,12 +55,16 @@ _HAN_STOP = re.compile(f"[{HAN}]\\.")  # a half-width full stop ending a Chinese
 
 SOURCE_NOTE = re.compile(
     r"[（(【\[]\s*(?:文章|本文|信息|稿件|新闻|新聞)?(?:来源|來源|出处|出處|稿源)\s*[:：]\s*([^（()）【】\[\]]{1,40}?)\s*[)）】\]]\s*\Z")
+_CREDIT_ROLES = (r"特约记者|特約記者|见习记者|見習記者|实习记者|實習記者|摄影记者|攝影記者|本报记者|本報記者|记者|記者"
+                 r"|特约通讯员|特約通訊員|通讯员|通訊員|实习生|實習生")
 # A news lead's dateline with its credit: `本报讯（记者 张伟 通讯员 李明）…`, `新华社北京5月6日电（记者 王五）`.
 # The credit names the authors when nothing else does; the lead itself stays as written.
 DATELINE_CREDIT = re.compile(
     rf"\A\s*(?:[{HAN}\d]{{0,16}}(?:讯|訊|电|電))?\s*[（(]\s*"
-    r"((?:特约记者|特約記者|本报记者|本報記者|记者|記者|通讯员|通訊員)[^（()）]{2,60}?)\s*[)）]")
-_CREDIT_LABEL = re.compile(r"特约记者|特約記者|本报记者|本報記者|记者|記者|通讯员|通訊員")
+    rf"((?:{_CREDIT_ROLES})[^（()）]{{2,60}}?)\s*[)）]")
+_CREDIT_LABEL = re.compile(_CREDIT_ROLES)
+# what a credit holds besides names and roles: where from and how (`北京报道`, `发自北京`, `摄影`)
+_CREDIT_WORDS = re.compile(r"报道|報道|发自|發自|摄影|攝影|供稿|整理|编译|編譯|综合|綜合")
 # a person's name: Chinese names have two to four characters (`节目组报道` is not one)
 _CREDIT_NAME = re.compile(rf"(?:[{HAN}]{{2,4}}|[{HAN}]{{1,8}}[·•][{HAN}]{{1,8}})")
 SIGNATURE = re.compile(
@@ -211,7 +215,8 @@ class MetadataPass(Pass):
             first = blocks[0]
             if isinstance(first, Heading):
                 heading = stringify(first).strip()
-                if not title or title == heading or title.startswith(heading):
+                others = {stringify(b).strip() for b in blocks[1:16] if isinstance(b, Heading)}
+                if not title or title == heading or headline_of_title(title, heading, others):
                     title = heading
                     consume(0, "title", f"title: {title}")
                     start = 1
@@ -295,6 +300,8 @@ def _credit_names(credit: str) -> list[str]:
     for part in _CREDIT_LABEL.split(credit):
         for name in _NAME_SEP.split(part):
             if not name:
+                continue
+            if _CREDIT_WORDS.search(name):
                 continue
             if not _CREDIT_NAME.fullmatch(name):
                 return []

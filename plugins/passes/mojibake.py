@@ -277,10 +277,13 @@ class Repairer:
     @staticmethod
     def _replacement_chars(text: str, i: int, j: int, repairs: list[Repair]) -> list[Repair]:
         """`锟斤拷` is the UTF-8 of U+FFFD U+FFFD read as GBK, and nothing else: the characters
-        it replaced were lost before the garbling. Those a repair did not take in."""
+        it replaced were lost before the garbling. Those a repair did not take in, and not the
+        word quoted (`见过“锟斤拷”这样的乱码` writes about it)."""
         out = []
         for m in _REPLACEMENT_CHARS.finditer(text, i, j):
             a, b = m.span()
+            if a and b < len(text) and _QUOTES.get(text[a - 1]) == text[b]:
+                continue
             if not any(r.start < b and a < r.end for r in repairs):
                 n = 2 * (b - a) // 3
                 out.append(Repair(a, b, LOST * n, "mojibake-replacement-character", n))
@@ -693,6 +696,7 @@ LOGP_UNKNOWN = -7.5
 # is one per process, so the bounds hold across documents
 _SLOT_BOUNDS: dict[tuple, float] = {}
 _REPLACEMENT_CHARS = re.compile("(?:锟斤拷)+")
+_QUOTES = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", '"': '"', "'": "'", "（": "）", "(": ")"}
 _VALID_UTF8 = re.compile("[^\udc80-\udcff]+")  # what surrogateescape decoded, between escapes
 
 

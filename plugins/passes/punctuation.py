@@ -14,9 +14,10 @@ Marks typed the Latin way where a careful editor writes Chinese ones:
 - an ellipsis of three or more dots (`...`) or full stops (`。。。`) right after a Han character
   becomes `……`;
 - two or more hyphens between Han characters (`他--她`) become a dash, `——`;
-- a full stop typed `.` after Han that ends the text or a line, or is followed by spaces and
-  Chinese, becomes `。` (`走了.` → `走了。`); between two Han characters it stays, as it may join
-  the parts of a transliterated name (`约翰.史密斯`).
+- a full stop typed `.` after Han that ends the paragraph or a line, or is followed by spaces
+  and Chinese, becomes `。` (`走了.` → `走了。`); between two Han characters it stays, as it may
+  join the parts of a transliterated name (`约翰.史密斯`), and so does the dot after an ordinal
+  numbering a section (`一. 总则`).
 
 Spacing: indentation (ASCII spaces, U+3000, NBSP) at the start and end of a paragraph or line is
 removed, and so are stray spaces next to full-width punctuation (`基础 ！` → `基础！`) and between
@@ -60,7 +61,7 @@ _INDENT_CHARS = tuple(INDENT)  # `x in` these is True only for one of them, not 
 # the straight quote and parenthesis are matched too: they are made full-width in the same run)
 _ELLIPSIS = re.compile(f"(?<=[{HAN}])(?:\\.{{3,}}|。{{3,}})|(?<=[{HAN}][\"'”’」』)）》])(?:\\.{{3,}}|。{{3,}})")
 _DASH = re.compile(f"(?<=[{HAN}])-{{2,}}(?=[{HAN}])")  # 城市--故乡 → 城市——故乡
-# A full stop typed `.` after Han (or a closing mark after Han) that ends the text or a line, or is
+# A full stop typed `.` after Han (or a closing mark after Han) that ends the paragraph or a line, or is
 # followed by spaces and Chinese, or closes a quotation: `走了.` → `走了。`, `第二句. 比分` →
 # `第二句。比分`, `“好."他说` → `“好。”他说`. Not between two
 # Han characters: `约翰.史密斯` is a name written with the wrong dot, not two sentences.
@@ -69,6 +70,9 @@ _DASH = re.compile(f"(?<=[{HAN}])-{{2,}}(?=[{HAN}])")  # 城市--故乡 → 城�
 _PERIOD = re.compile(f"\\.(?:(?<=[{HAN}]\\.)|(?<=[{HAN}][\"'”’」』)）》]\\.))"
                      f"(?=[ \u3000\u00a0\t]*$|[ \u3000\u00a0\t]+[{HAN}“「『《（(]"
                      f"|[”’」』）》\"')]+[ \u3000\u00a0\t]*(?:$|[{HAN}]))")
+# An ordinal starting a line or following a space, numbering a section: `一. 总则`, `第一. 加强领导`,
+# `甲. 乙. 丙.` keep their dots (searched up to the dot: `$` is there)
+_ORDINAL = re.compile("(?:\\A|(?<=[\\s\u3000]))(?:第?[一二三四五六七八九十百零〇两]{1,3}|[甲乙丙丁戊己庚辛壬癸])\\Z")
 # Spaces between a Chinese ellipsis or dash and Chinese are stray (`真的…… 这是`): Latin text
 # has neither doubled mark.
 _SPACE_AFTER_DOUBLED = re.compile(f"(?<=……|——)[ \u3000\u00a0\t]+(?=[{HAN}{CJK_PUNCT}“‘])")
@@ -194,9 +198,13 @@ def convert(text: str, prev: str = "", nxt: str = "", *, line_start: bool = True
         else:
             left_pairs.append((a, b))
     if "." in text:
-        for m in _PERIOD.finditer(s, off, off + len(text)):
-            if not (protected and any(a <= m.start() < b for a, b in protected)):
-                edits[m.start()] = "。"
+        # (on all of s: what follows the text in its paragraph decides, `约翰.**史密斯**`)
+        for m in _PERIOD.finditer(s, off):
+            i = m.start()
+            if i >= off + len(text):
+                break
+            if not (protected and any(a <= i < b for a, b in protected)) and not _ORDINAL.search(s, max(0, i - 5), i):
+                edits[i] = "。"
     if edits and (left or left_pairs):
         _beside_converted(s, edits, left, left_pairs)
     if '"' in text:

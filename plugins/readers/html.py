@@ -29,7 +29,7 @@ from wenzhuan.model import (
     Attr, BlockQuote, BulletList, Code, CodeBlock, Document, Emph, Heading, LineBreak, Link, Metadata,
     OrderedList, Para, Span, Strong, Text, ThematicBreak,
 )
-from wenzhuan.plugins.hanzi import is_wide
+from wenzhuan.plugins.hanzi import headline_of_title, is_wide
 from wenzhuan.plugins.readers.html_content import keep_span, main_content
 from wenzhuan.registry import ReadContext, Reader
 from wenzhuan.sanitize import UNSAFE_SCHEMES, is_unsafe_url  # noqa: F401 - UNSAFE_SCHEMES re-exported
@@ -499,19 +499,16 @@ def _label(el) -> str:
     return f"<{el.tag}>"
 
 
-# A page's <title> is often the headline, a separator and the site's name: `标题_港城晚报`.
-_SITE_SUFFIX = re.compile(r"\s*(?:[_|｜]|[-—–]+)\s*\S")
-
-
 def _page_title(root, ctx: ReadContext | None) -> str:
     """The page's <title>, without the site's name after an <h1>'s text (reported)."""
     title_el = root.find(".//title")
     title = _WS_RUN.sub(" ", title_el.text_content()).strip() if title_el is not None else ""
     if not title:
         return title
+    headings = [_WS_RUN.sub(" ", h.text_content()).strip() for h in islice(root.iter("h1", "h2", "h3"), 16)]
     for h1 in islice(root.iter("h1"), 8):
         heading = _WS_RUN.sub(" ", h1.text_content()).strip()
-        if heading and title.startswith(heading) and _SITE_SUFFIX.match(title, len(heading)):
+        if headline_of_title(title, heading, headings):
             if ctx is not None:
                 ctx.change("page title", title, heading, line=title_el.sourceline,
                            message="the site's name after the headline dropped")

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+from wenzhuan.plugins.hanzi import HAN
+
 _PROSE_MARKS = re.compile("[，。！？；、“”]")
 _SENTENCE = re.compile("[，。！？]")
 _PARA_MIN = 10  # characters of a paragraph that counts (a short Chinese sentence)
@@ -74,7 +76,41 @@ def main_content(root, blocks: frozenset):
     held = sum(paragraphs.get(el, 0.0) for el in best.iter("p", *_BLOCK_FREE))
     if held < _WIN_SHARE * total or _link_density(best) > _MAX_LINKS:
         return None
-    return _headline(best), _notes_after(best)
+    first, last = _headline(best), _notes_after(best)
+    if _ARTICLE_TEXT.search(_text_left_out(root, first, last)):
+        return None  # a sentence or a byline would go: the scores missed part of the article
+    return first, last
+
+
+# Text that is an article's, never a page's furniture: a sentence of prose (the article's lead, a
+# paragraph written as loose text between <br>s that no paragraph scored), or a labelled byline.
+_ARTICLE_TEXT = re.compile(
+    f"[{HAN}，、“”‘’《》（）]{{12,}}[。！？]|(?:来源|來源|作者|记者|記者|发布时间|發布時間|编辑|編輯)\\s*[:：]")
+
+
+def _text_left_out(root, first, last) -> str:
+    """The text outside links that cutting the page to `first`..`last` would leave out."""
+    from lxml import etree
+
+    out: list[str] = []
+    inside = False
+    links = 0
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        if event == "start":
+            if el is first:
+                inside = True
+            if el.tag == "a":
+                links += 1
+            if not inside and not links and el.text and isinstance(el.tag, str):  # (not a comment's)
+                out.append(el.text)
+        else:
+            if el.tag == "a":
+                links -= 1
+            if el is last:
+                inside = False
+            if not inside and not links and el.tail:
+                out.append(el.tail)
+    return "".join(out)
 
 
 def _notes_after(container):
