@@ -42,7 +42,7 @@ from wenzhuan.model import Document
 from wenzhuan.registry import Pass, PassContext
 from wenzhuan.walk import stringify
 
-from ._hanzi import BIGRAM_BONUS, LOGP_SYMBOL, HanziModel, is_han, map_block_text, model, opencc_converter, s2t_char, t2s_char
+from ._hanzi import BIGRAM_BONUS, LOGP_SYMBOL, HanziModel, map_block_text, model, opencc_converter, s2t_char, t2s_char
 
 LOOKBACK = 16        # how far before the first suspicious character a misaligned run may start
 LOST = "\ufffd"      # what an unrecoverable character becomes
