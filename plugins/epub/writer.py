@@ -381,8 +381,8 @@ TOC_ID = "toc"  # the id the `toc` transform gives its table
 
 
 def _has_own_toc(doc: Document) -> bool:
-    """Whether a table of contents division (`Div` with class `toc`) opens the document or one
-    of its chapters, where the `toc` transform puts it."""
+    """Whether a table of contents division (`Div` with class `toc`) opens the document or its
+    first chapter, where the `toc` transform puts it."""
     def is_toc(b) -> bool:
         return isinstance(b, Div) and "toc" in b.attr.classes
     return any(is_toc(b) or (isinstance(b, Div) and b.blocks and is_toc(b.blocks[0])) for b in doc.blocks[:2])
