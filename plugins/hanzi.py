@@ -6,7 +6,7 @@ character in Python (the normalizer has a throughput target).
 
 from __future__ import annotations
 
-import re
+from wenzhuan import regex_cache
 
 # CJK ideographs: unified, extension A, compatibility, and the supplementary planes.
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
@@ -19,8 +19,8 @@ SENTENCE_END = "。！？!?」』”…"
 # Indentation people type before Chinese paragraphs.
 INDENT = " \t\u3000\u00a0"
 
-HAN_RE = re.compile(f"[{HAN}]")
-CJK_RE = re.compile(f"[{HAN}{CJK_PUNCT}]")
+HAN_RE = regex_cache.compile(f"[{HAN}]")
+CJK_RE = regex_cache.compile(f"[{HAN}{CJK_PUNCT}]")
 
 
 def is_han(ch: str) -> bool:
@@ -70,5 +70,5 @@ def _complement(ranges, top: int = 0x10FFFF) -> list[tuple[int, int]]:
     return out
 
 
-_WIDE_RE = re.compile(_char_class(_WIDE_RANGES))
-_NARROW_RE = re.compile(_char_class(_complement(_WIDE_RANGES)))
+_WIDE_RE = regex_cache.compile(_char_class(_WIDE_RANGES))
+_NARROW_RE = regex_cache.compile(_char_class(_complement(_WIDE_RANGES)))

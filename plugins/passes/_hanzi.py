@@ -20,7 +20,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Callable
 
-from wenzhuan import disk_cache
+from wenzhuan import disk_cache, regex_cache
 from wenzhuan.model import Document, Heading, Para, Text
 from wenzhuan.walk import map_inlines
 
@@ -100,7 +100,7 @@ class HanziModel:
         tier1, tier2, self.pair_char, self.char_pair, suspect = tables
         self.tier1, self.tier2 = frozenset(tier1), frozenset(tier2)
         # A character class of ~20,000 members compiles to a bitmap: one cheap scan per text run.
-        self.suspect_re = re.compile("[" + suspect + "]")
+        self.suspect_re = regex_cache.compile("[" + suspect + "]")
         self._logp: dict[str, float] = {}
         self._bigrams: dict[str, int] | None = None
         self._charw: dict[str, int] | None = None
@@ -110,7 +110,7 @@ class HanziModel:
         """Stretches of characters with a GBK pair, or the marks decoders leave for a lost byte
         ("?", U+FFFD): the mojibake pass's candidate runs, found by a scan. Compiled on first
         need (a suspicious character), not with the model."""
-        return re.compile("[" + char_class(set(self.char_pair) | {"?", "\ufffd"}) + "]+")
+        return regex_cache.compile("[" + char_class(set(self.char_pair) | {"?", "\ufffd"}) + "]+")
 
     # ------------------------------------------------------------------ words, lazily
 

@@ -21,6 +21,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from wenzhuan import regex_cache
 from wenzhuan.hookspecs import hookimpl
 from wenzhuan.model import Document, Heading, Metadata, Para, Text
 from wenzhuan.plugins.hanzi import HAN
@@ -38,22 +39,22 @@ _LABEL_KIND = {}
 for _kind, _names in _LABELS.items():
     for _name in _names.split("|"):
         _LABEL_KIND[_name] = _kind
-LABEL = re.compile(
+LABEL = regex_cache.compile(
     "(" + "|".join(sorted(_LABEL_KIND, key=len, reverse=True)) + r")\s*[:：]\s*")
 DATE = re.compile(
     r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?")
-NAME = re.compile(rf"(?:[{HAN}]{{2,5}}|[{HAN}]{{1,8}}[·•][{HAN}]{{1,8}})")
+NAME = regex_cache.compile(rf"(?:[{HAN}]{{2,5}}|[{HAN}]{{1,8}}[·•][{HAN}]{{1,8}})")
 _NAME_SEP = re.compile(r"[\s\u3000、，,/／;；]+")
 _BRACKETS = "《》〈〉「」『』【】“”\"'<>[]（）()"
 _SOURCE_SUFFIX = re.compile(r"(?:微信)?(?:公众号|公眾號|微信号|微信號|官方微信)$")
 _SENTENCE_END = "。！？!?…"
 _BULLET = re.compile(r"\A[•·●◆◇■□▪►▶★☆\-–—*]+\s*")
 _TITLE_MAX = 64
-_HAN_STOP = re.compile(f"[{HAN}]\\.")  # a half-width full stop ending a Chinese sentence (not 2.0, not v1.2)
+_HAN_STOP = regex_cache.compile(f"[{HAN}]\\.")  # a half-width full stop ending a Chinese sentence (not 2.0, not v1.2)
 
-SOURCE_NOTE = re.compile(
+SOURCE_NOTE = regex_cache.compile(
     r"[（(【\[]\s*(?:文章|本文|信息|稿件|新闻|新聞)?(?:来源|來源|出处|出處|稿源)\s*[:：]\s*([^（()）【】\[\]]{1,40}?)\s*[)）】\]]\s*\Z")
-SIGNATURE = re.compile(
+SIGNATURE = regex_cache.compile(
     rf"\s*□\s*(?:(?:本报|本報)?(?:记者|記者|通讯员|通訊員)\s*)?"
     rf"([{HAN}]{{2,5}}(?:[\s、]+[{HAN}]{{2,5}}){{0,3}})\s*\Z")
 

@@ -17,6 +17,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+from wenzhuan import regex_cache
 from wenzhuan.hookspecs import hookimpl
 from wenzhuan.model import Document
 from wenzhuan.registry import Pass, PassContext
@@ -29,7 +30,7 @@ _TONE_MARKS = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0300": 4}
 # parenthesis first, the character in a lookbehind, so that the regex engine scans for the
 # parenthesis instead of trying a match at every Han character.
 _LETTERS = "a-zA-Z\u00c0-\u024f\u1e00-\u1eff\u0300-\u036f:"
-ANNOTATION_RE = re.compile(
+ANNOTATION_RE = regex_cache.compile(
     r"[(（](?<=([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff])[(（])"
     r"([" + _LETTERS + r"]{1,7}[0-5]?)[)）]")
 # The fast path: text without an opening parenthesis followed by a letter has nothing to do.

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
+from wenzhuan import regex_cache
 from wenzhuan.hookspecs import hookimpl
 from wenzhuan.model import Document
 from wenzhuan.plugins.hanzi import CJK_PUNCT, HAN, INDENT
@@ -44,18 +45,18 @@ _QUOTE = re.compile('"')
 _CANDIDATE = re.compile(r"[,;:!?()]")
 # (`[…]+` would match the same runs, but the regex engine scans for its start several times slower)
 _SPACE_RUN = re.compile("[ \u3000\u00a0\t][ \u3000\u00a0\t]*")
-_CJK = re.compile(f"[{HAN}{CJK_PUNCT}]")
-_PROTECTED = re.compile(
+_CJK = regex_cache.compile(f"[{HAN}{CJK_PUNCT}]")
+_PROTECTED = regex_cache.compile(
     r"[A-Za-z][A-Za-z0-9+.-]*://[^\s\u3000-\u303f\uff00-\uffef" + HAN + r"]*[^\s,;:!?.)\u3000-\u303f\uff00-\uffef" + HAN + "]"
     r"|www\.[^\s\u3000-\u303f\uff00-\uffef" + HAN + r"]*[^\s,;:!?.)\u3000-\u303f\uff00-\uffef" + HAN + "]"
     r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
 )
-_SPACE_BESIDE_FW = re.compile(f"[ \u3000\u00a0\t][{_FW}]|[{_FW}][ \u3000\u00a0\t]")
+_SPACE_BESIDE_FW = regex_cache.compile(f"[ \u3000\u00a0\t][{_FW}]|[{_FW}][ \u3000\u00a0\t]")
 _INDENT_CHARS = tuple(INDENT)  # `x in` these is True only for one of them, not for ""
 # after Han, or after a closing quote or bracket that follows it (发布"新规"... → 发布“新规”……;
 # the straight quote and parenthesis are matched too: they are made full-width in the same run)
-_ELLIPSIS = re.compile(f"(?<=[{HAN}])(?:\\.{{3,}}|。{{3,}})|(?<=[{HAN}][\"'”’」』)）》])(?:\\.{{3,}}|。{{3,}})")
-_DASH = re.compile(f"(?<=[{HAN}])-{{2,}}(?=[{HAN}])")  # 城市--故乡 → 城市——故乡
+_ELLIPSIS = regex_cache.compile(f"(?<=[{HAN}])(?:\\.{{3,}}|。{{3,}})|(?<=[{HAN}][\"'”’」』)）》])(?:\\.{{3,}}|。{{3,}})")
+_DASH = regex_cache.compile(f"(?<=[{HAN}])-{{2,}}(?=[{HAN}])")  # 城市--故乡 → 城市——故乡
 _LEADING = re.compile(f"[{INDENT}]+")
 _TRAILING = re.compile(f"[{INDENT}]+$")
 
