@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import re
 
+from . import regex_cache
 from .errors import InputError
 from .hanfreq import common
 
@@ -31,7 +32,7 @@ LEGACY = ("gb18030", "big5", "big5hkscs")
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # Characters a wrong decoding produces and real Chinese text almost never has.
-_IMPLAUSIBLE = re.compile(r"[\x80-\x9f\ue000-\uf8ff\u3040-\u30ff\uac00-\ud7af\u0100-\u02ff\u0400-\u04ff]")
+_IMPLAUSIBLE = regex_cache.compile(r"[\x80-\x9f\ue000-\uf8ff\u3040-\u30ff\uac00-\ud7af\u0100-\u02ff\u0400-\u04ff]")
 
 
 def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:

@@ -28,6 +28,7 @@ import dataclasses
 import re
 from typing import Any
 
+from . import regex_cache
 from .model import (
     NO_ATTR, Attr, BlockQuote, BulletList, Code, CodeBlock, Div, Document, Emph, Heading, LineBreak, Link, Metadata,
     OrderedList, Para, Span, Strong, Text, ThematicBreak,
@@ -39,7 +40,7 @@ STEP = "sanitize"
 # Removed from the decoded input: C0 controls but \t \n \v \f \r, and DEL.
 _TEXT_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 # Removed from the model: what XML 1.0 cannot hold, C1 controls, DEL; surrogates are handled apart.
-_MODEL_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+_MODEL_BAD = regex_cache.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 

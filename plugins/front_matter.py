@@ -18,6 +18,8 @@ from typing import Any, Mapping
 
 import yaml
 
+from wenzhuan import regex_cache
+
 
 class FrontMatterDumper(yaml.SafeDumper):
     """PyYAML's safe dumper, but strings holding characters YAML treats as line breaks (NEL,
@@ -35,7 +37,7 @@ FrontMatterDumper.add_representer(str, _represent_str)
 # Characters PyYAML does not write as they are in plain or single-quoted scalars (with
 # allow_unicode): control characters, line breaks (NEL, U+2028, U+2029 too), surrogates, the BOM,
 # U+FFFE, U+FFFF and U+10FFFF. (As a positive class: its complement takes 10 ms to compile.)
-_NEEDS_PYYAML = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff\U0010ffff]")
+_NEEDS_PYYAML = regex_cache.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff\U0010ffff]")
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,63}\Z")
 _RESOLVERS = FrontMatterDumper.yaml_implicit_resolvers
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Collection
 
+from wenzhuan import regex_cache
+
 # CJK ideographs: unified, extension A, compatibility, and the supplementary planes.
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 # Full-width punctuation that belongs to Chinese text only (never used in Latin text).
@@ -20,8 +22,8 @@ SENTENCE_END = "。！？!?」』”…"
 # Indentation people type before Chinese paragraphs.
 INDENT = " \t\u3000\u00a0"
 
-HAN_RE = re.compile(f"[{HAN}]")
-CJK_RE = re.compile(f"[{HAN}{CJK_PUNCT}]")
+HAN_RE = regex_cache.compile(f"[{HAN}]")
+CJK_RE = regex_cache.compile(f"[{HAN}{CJK_PUNCT}]")
 
 
 def is_han(ch: str) -> bool:
@@ -71,8 +73,8 @@ def _complement(ranges, top: int = 0x10FFFF) -> list[tuple[int, int]]:
     return out
 
 
-_WIDE_RE = re.compile(_char_class(_WIDE_RANGES))
-_NARROW_RE = re.compile(_char_class(_complement(_WIDE_RANGES)))
+_WIDE_RE = regex_cache.compile(_char_class(_WIDE_RANGES))
+_NARROW_RE = regex_cache.compile(_char_class(_complement(_WIDE_RANGES)))
 
 
 # A page's <title> is often the headline, a separator and the site's name: `标题_港城晚报`.

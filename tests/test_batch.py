@@ -215,6 +215,26 @@ def test_a_failing_file_in_the_middle_does_not_stop_the_batch(tmp_path):
     assert len(lines) == 2
 
 
+def test_a_finished_batch_ends_its_process_after_the_exit_handlers_and_all_output(tmp_path):
+    # (the program ends itself once a batch has run to its end, skipping the interpreter's teardown)
+    kit = make_plugin_dist(tmp_path / "kit", "wz-atexit", "wz_atexit", """
+        import atexit, sys
+        atexit.register(lambda: print("exit handler ran", file=sys.stderr))
+    """)
+    src = tree(tmp_path / "in", {"1.txt": ARTICLE, "2.txt": b"\xff", "3.txt": ARTICLE})
+    out = tmp_path / "out"
+    env = {"PYTHONPATH": os.pathsep.join([str(kit), os.environ.get("PYTHONPATH", "")]),
+           "WENZHUAN_LOAD_PLUGINS": "wz_atexit"}
+    done = run_cli("convert", str(src), "-t", "md", "-o", str(out), "-j", "2", "--report", str(tmp_path / "r.json"),
+                   env=env, plugins=True)
+    assert done.returncode == 1
+    assert len(out_lines(done)) == 3 and out_lines(done)[-1].startswith("[3/3] ")
+    assert err_lines(done)[1].startswith("wenzhuan: 3 files: 2 converted, 0 up to date, 1 failed in ")
+    assert err_lines(done)[2:] == ["exit handler ran"]
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["converted"] == 2
+    assert [p for p in listing(out) if not p.startswith(".")] == ["1.md", "3.md"]
+
+
 def test_fail_fast_stops_at_the_first_failure(tmp_path):
     src = tree(tmp_path / "in", {"1.txt": ARTICLE, "2.txt": b"\xff", "3.txt": ARTICLE, "4.txt": ARTICLE})
     out = tmp_path / "out"

@@ -31,7 +31,22 @@ def test_rows_decode_as_their_pairs_do():
 
 
 def _tables(m):
-    return m.tier1, m.tier2, list(m.pair_char.items()), list(m.char_pair.items()), m.suspect_re.pattern
+    return (m.tier1, m.tier2, list(m.pair_char.items()), list(m.char_pair.items()), m.suspect_re.pattern,
+            m.pair_re.pattern)
+
+
+def test_the_word_tables_from_the_cache_are_the_built_ones(tmp_path, monkeypatch):
+    def words():
+        m = HanziModel()
+        return list(m.bigrams.items()), list(m.charw.items())
+
+    monkeypatch.setenv("WENZHUAN_CACHE_DIR", "")  # off: built
+    built = words()
+    assert len(built[0]) > 40_000 and built[0][:2] != built[0][-2:]
+    monkeypatch.setenv("WENZHUAN_CACHE_DIR", str(tmp_path))
+    assert words() == built  # built and stored
+    assert (tmp_path / "hanzi-words.marshal").is_file()
+    assert words() == built  # loaded
 
 
 def test_cached_tables_are_the_built_ones(tmp_path, monkeypatch):

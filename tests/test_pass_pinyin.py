@@ -108,3 +108,22 @@ def test_cli_inspect_changes(tmp_path):
     assert "[pinyin] pinyin-annotation '務(wù)工' → '務工' (line 2)" in out
     skipped = run_cli("inspect", str(path), "--changes", "--skip-pass", "pinyin")
     assert "pinyin-annotation" not in skipped.stdout.decode()
+
+
+def test_the_packed_reading_table_holds_pypinyin_s_readings(tmp_path, monkeypatch):
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    from wenzhuan import disk_cache
+    from wenzhuan.plugins.passes import pinyin
+
+    for cache in ("", str(tmp_path), str(tmp_path)):  # off (built), built and stored, loaded
+        monkeypatch.setenv("WENZHUAN_CACHE_DIR", cache)
+        pinyin._pinyin_table.cache_clear()
+        table = pinyin._pinyin_table()
+        assert all(table.get(code) == raw for code, raw in pinyin_dict.items())
+        assert [table.get(code) for code in (0, 0x41, 0x10FFFF)] == [None, None, None]
+    assert (tmp_path / "pinyin-table.marshal").is_file()
+    monkeypatch.setattr(disk_cache, "load", lambda name, key: ("not", "packed"))
+    pinyin._pinyin_table.cache_clear()
+    assert pinyin._pinyin_table().get(ord("经")) == pinyin_dict[ord("经")]
+    pinyin._pinyin_table.cache_clear()

@@ -20,7 +20,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Callable
 
-from wenzhuan import disk_cache
+from wenzhuan import disk_cache, regex_cache
 from wenzhuan.model import Document, Heading, Para, Text
 from wenzhuan.walk import map_inlines
 
@@ -94,13 +94,13 @@ class HanziModel:
     def __init__(self) -> None:
         key = cache_key()
         tables = disk_cache.load("hanzi-tables", key)
-        if not (isinstance(tables, tuple) and len(tables) == 5):
+        if not (isinstance(tables, tuple) and len(tables) == 6):
             tables = _build_tables()
             disk_cache.store("hanzi-tables", key, tables)
-        tier1, tier2, self.pair_char, self.char_pair, suspect = tables
+        tier1, tier2, self.pair_char, self.char_pair, suspect, self._pair_class = tables
         self.tier1, self.tier2 = frozenset(tier1), frozenset(tier2)
         # A character class of ~20,000 members compiles to a bitmap: one cheap scan per text run.
-        self.suspect_re = re.compile("[" + suspect + "]")
+        self.suspect_re = regex_cache.compile("[" + suspect + "]")
         self._logp: dict[str, float] = {}
         self._bigrams: dict[str, int] | None = None
         self._charw: dict[str, int] | None = None
@@ -110,19 +110,22 @@ class HanziModel:
         """Stretches of characters with a GBK pair, or the marks decoders leave for a lost byte
         ("?", U+FFFD): the mojibake pass's candidate runs, found by a scan. Compiled on first
         need (a suspicious character), not with the model."""
-        return re.compile("[" + char_class(set(self.char_pair) | {"?", "\ufffd"}) + "]+")
+        return regex_cache.compile("[" + self._pair_class + "]+")
 
     # ------------------------------------------------------------------ words, lazily
 
     def _load_words(self) -> None:
-        text = resources.files("wenzhuan.plugins.passes").joinpath("hanzi_words.txt").read_text("utf-8")
-        rows = [(word, int(weight)) for word, _, weight in
-                (line.partition("\t") for line in text.splitlines() if line and line[0] != "#")]
-        # lightest first, so that where words share a pair or a character the heaviest, written
-        # last, is what the dict keeps
-        rows.sort(key=itemgetter(1))
-        self._bigrams = {word[i:i + 2]: w for word, w in rows for i in range(len(word) - 1)}
-        self._charw = {c: w for word, w in rows for c in word}
+        """The word tables, from the disk cache when they were built before from the same list
+        (building them takes 60-70 ms, loading them 15 ms)."""
+        import hashlib
+
+        data = resources.files("wenzhuan.plugins.passes").joinpath("hanzi_words.txt").read_bytes()
+        key = (*cache_key(), hashlib.sha256(data).hexdigest())
+        tables = disk_cache.load("hanzi-words", key)
+        if not (isinstance(tables, tuple) and len(tables) == 2):
+            tables = _build_words(data.decode("utf-8"))
+            disk_cache.store("hanzi-words", key, tables)
+        self._bigrams, self._charw = tables
 
     @property
     def bigrams(self) -> dict[str, int]:
@@ -210,8 +213,21 @@ def cache_key(*sources: str) -> tuple:
     return sys.version, getattr(opencc, "__version__", ""), digest.hexdigest()
 
 
+def _build_words(text: str) -> tuple[dict[str, int], dict[str, int]]:
+    """(bigrams, charw) from the word list's lines (`WORD\tWEIGHT`), see `HanziModel`."""
+    rows = [(word, int(weight)) for word, _, weight in
+            (line.partition("\t") for line in text.splitlines() if line and line[0] != "#")]
+    # lightest first, so that where words share a pair or a character the heaviest, written
+    # last, is what the dict keeps
+    rows.sort(key=itemgetter(1))
+    bigrams = {word[i:i + 2]: w for word, w in rows for i in range(len(word) - 1)}
+    charw = {c: w for word, w in rows for c in word}
+    return bigrams, charw
+
+
 def _build_tables() -> tuple:
-    """(tier1, tier2, pair_char, char_pair, suspect character class), see `HanziModel`."""
+    """(tier1, tier2, pair_char, char_pair, suspect character class, pair character class),
+    see `HanziModel`."""
     tier1 = _decode_range("gb2312", range(0xB0, 0xD8), range(0xA1, 0xFF))
     tier2 = _decode_range("gb2312", range(0xD8, 0xF8), range(0xA1, 0xFF))
     big5_1, big5_2 = set(), set()
@@ -235,7 +251,7 @@ def _build_tables() -> tuple:
     fine |= {chr(c) for c in range(0x2000, 0x2070)} | {chr(c) for c in range(0xFF01, 0xFF5F)}
     fine |= {chr(c) for c in range(0x3000, 0x3020)} | {chr(c) for c in range(0x2460, 0x2500)}
     suspect = sorted((set(char_pair) - fine) | {"\ufffd"})
-    return tier1, tier2, pair_char, char_pair, char_class(suspect)
+    return tier1, tier2, pair_char, char_pair, char_class(suspect), char_class(set(char_pair) | {"?", "\ufffd"})
 
 
 # ---------------------------------------------------------------------- OpenCC, lazily

@@ -18,6 +18,7 @@ import dataclasses
 import html
 import re
 
+from wenzhuan import regex_cache
 from wenzhuan.hookspecs import hookimpl
 from wenzhuan.model import Document, Link, Para
 from wenzhuan.plugins.passes.textops import rewrite_document, snippet, without_blocks
@@ -29,7 +30,7 @@ _TAG_NAMES = (
     "header|hr|html|i|img|li|main|nav|ol|p|pre|section|small|span|strong|sub|sup|table|tbody|td|"
     "th|thead|tr|u|ul|wbr"
 )
-STRAY_TAG = re.compile(rf"</?(?:{_TAG_NAMES})(?:\s[^<>]*)?/?>", re.I)
+STRAY_TAG = regex_cache.compile(rf"</?(?:{_TAG_NAMES})(?:\s[^<>]*)?/?>", re.I)
 ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,7}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 _NBSP_RUN = re.compile(r"(?:&(?:nbsp|#160|#[xX]0*[aA]0);)+")
 
@@ -37,12 +38,12 @@ _COUNTER_WORDS = (
     "点击数|點擊數|点击量|點擊量|点击率|點擊率|阅读量|閱讀量|阅读数|閱讀數|阅读次数|閱讀次數|"
     "浏览次数|瀏覽次數|浏览量|瀏覽量|浏览数|瀏覽數|访问量|訪問量|访问次数|訪問次數|人气|人氣"
 )
-COUNTER = re.compile(
+COUNTER = regex_cache.compile(
     rf"[\[【(（]?\s*(?:{_COUNTER_WORDS})\s*(?:[:：]\s*(?:[\d,]+\s*次?)?|[\d,]+\s*次?)\s*[\]】)）]?"
     r"|[\[【(（]?\s*(?:阅读|閱讀|浏览|瀏覽)\s*[:：]\s*[\d,]+\s*次?\s*[\]】)）]?"
 )
 
-NAV_ITEM = re.compile(
+NAV_ITEM = regex_cache.compile(
     r"(?:返回|回到|进入|進入)[^\s。！？!?；;]{0,16}|(?:上一篇|下一篇|上一条|下一條|上一條|下一条|上一页|下一页|上一頁|下一頁)(?:[:：].*)?"
     r"|首页|首頁|主页|主頁|网站首页|網站首頁|顶部|頂部|打印|列印|打印本页|打印本頁|列印本頁|关闭|關閉|关闭窗口|關閉窗口"
     r"|收藏本页|收藏本頁|加入收藏|分享到\S{0,12}|TOP|Top|top|【?字体[:：]?\s*大\s*中\s*小】?|【?字體[:：]?\s*大\s*中\s*小】?",
@@ -57,6 +58,7 @@ SOCIAL = re.compile(
 )
 _NAV_SEPARATORS = re.compile(r"[\s|｜/·•>»【】\[\]()（）<>、,，]+")
 _MD_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\s]*\)")
+_NAV_SPLIT = regex_cache.compile(r"\x00|" + _NAV_SEPARATORS.pattern)  # items: between links (\x00) and separators
 
 URL_LINE = re.compile(
     r"\A(?:(?:分享|本文|原文|文章)?(?:链接|鏈接|网址|網址|地址)\s*[:：]\s*)?<?((?:https?://|www\.)[^\s<>]+)>?\Z",
@@ -64,7 +66,7 @@ URL_LINE = re.compile(
 )
 SOURCE_NOTE = re.compile(r"\A[（(【\[]?\s*(?:文章|本文|信息|稿件|新闻|新聞|转自|轉自)?(?:来源|來源|出处|出處)\s*[:：]")
 
-_HAN_OR_FW = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_HAN_OR_FW = regex_cache.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
 def clean_text(text: str, prev: str = "", nxt: str = "") -> tuple[str, list[tuple[str, str, str]]]:
@@ -93,7 +95,7 @@ def clean_text(text: str, prev: str = "", nxt: str = "") -> tuple[str, list[tupl
     return text, changes
 
 
-_COUNTER_HINT = re.compile(rf"{_COUNTER_WORDS}|阅读|閱讀|浏览|瀏覽")
+_COUNTER_HINT = regex_cache.compile(rf"{_COUNTER_WORDS}|阅读|閱讀|浏览|瀏覽")
 
 
 def _removed(m: re.Match) -> str:
@@ -146,7 +148,7 @@ def is_nav(block) -> bool:
             items = [stringify(node).strip()]
         else:
             text = _MD_LINK.sub(lambda m: "\x00" + m.group(1) + "\x00", stringify(node))
-            items = re.split(r"\x00|" + _NAV_SEPARATORS.pattern, text)
+            items = _NAV_SPLIT.split(text)
         for item in items:
             item = _NAV_SEPARATORS.sub("", item)
             if not item:

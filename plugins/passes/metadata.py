@@ -23,6 +23,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from wenzhuan import regex_cache
 from wenzhuan.hookspecs import hookimpl
 from wenzhuan.model import Document, Heading, Metadata, Para, Text
 from wenzhuan.plugins.hanzi import HAN, headline_of_title
@@ -40,34 +41,34 @@ _LABEL_KIND = {}
 for _kind, _names in _LABELS.items():
     for _name in _names.split("|"):
         _LABEL_KIND[_name] = _kind
-LABEL = re.compile(
+LABEL = regex_cache.compile(
     "(" + "|".join(sorted(_LABEL_KIND, key=len, reverse=True)) + r")\s*[:：]\s*")
 DATE = re.compile(
     r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?")
-NAME = re.compile(rf"(?:[{HAN}]{{2,5}}|[{HAN}]{{1,8}}[·•][{HAN}]{{1,8}})")
+NAME = regex_cache.compile(rf"(?:[{HAN}]{{2,5}}|[{HAN}]{{1,8}}[·•][{HAN}]{{1,8}})")
 _NAME_SEP = re.compile(r"[\s\u3000、，,/／;；]+")
 _BRACKETS = "《》〈〉「」『』【】“”\"'<>[]（）()"
 _SOURCE_SUFFIX = re.compile(r"(?:微信)?(?:公众号|公眾號|微信号|微信號|官方微信)$")
 _SENTENCE_END = "。！？!?…"
 _BULLET = re.compile(r"\A[•·●◆◇■□▪►▶★☆\-–—*]+\s*")
 _TITLE_MAX = 64
-_HAN_STOP = re.compile(f"[{HAN}]\\.")  # a half-width full stop ending a Chinese sentence (not 2.0, not v1.2)
+_HAN_STOP = regex_cache.compile(f"[{HAN}]\\.")  # a half-width full stop ending a Chinese sentence (not 2.0, not v1.2)
 
-SOURCE_NOTE = re.compile(
+SOURCE_NOTE = regex_cache.compile(
     r"[（(【\[]\s*(?:文章|本文|信息|稿件|新闻|新聞)?(?:来源|來源|出处|出處|稿源)\s*[:：]\s*([^（()）【】\[\]]{1,40}?)\s*[)）】\]]\s*\Z")
 _CREDIT_ROLES = (r"特约记者|特約記者|见习记者|見習記者|实习记者|實習記者|摄影记者|攝影記者|本报记者|本報記者|记者|記者"
                  r"|特约通讯员|特約通訊員|通讯员|通訊員|实习生|實習生")
 # A news lead's dateline with its credit: `本报讯（记者 张伟 通讯员 李明）…`, `新华社北京5月6日电（记者 王五）`.
 # The credit names the authors when nothing else does; the lead itself stays as written.
-DATELINE_CREDIT = re.compile(
+DATELINE_CREDIT = regex_cache.compile(
     rf"\A\s*(?:[{HAN}\d]{{0,16}}(?:讯|訊|电|電))?\s*[（(]\s*"
     rf"((?:{_CREDIT_ROLES})[^（()）]{{2,60}}?)\s*[)）]")
 _CREDIT_LABEL = re.compile(_CREDIT_ROLES)
 # what a credit holds besides names and roles: where from and how (`北京报道`, `发自北京`, `摄影`)
 _CREDIT_WORDS = re.compile(r"报道|報道|发自|發自|摄影|攝影|供稿|整理|编译|編譯|综合|綜合")
 # a person's name: Chinese names have two to four characters (`节目组报道` is not one)
-_CREDIT_NAME = re.compile(rf"(?:[{HAN}]{{2,4}}|[{HAN}]{{1,8}}[·•][{HAN}]{{1,8}})")
-SIGNATURE = re.compile(
+_CREDIT_NAME = regex_cache.compile(rf"(?:[{HAN}]{{2,4}}|[{HAN}]{{1,8}}[·•][{HAN}]{{1,8}})")
+SIGNATURE = regex_cache.compile(
     rf"\s*□\s*(?:(?:本报|本報)?(?:记者|記者|通讯员|通訊員)\s*)?"
     rf"([{HAN}]{{2,5}}(?:[\s、]+[{HAN}]{{2,5}}){{0,3}})\s*\Z")
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
+from wenzhuan import regex_cache
 from wenzhuan.hookspecs import hookimpl
 from wenzhuan.model import Document
 from wenzhuan.plugins.hanzi import CJK_PUNCT, HAN, INDENT
@@ -49,25 +50,25 @@ _QUOTE = re.compile('"')
 _CANDIDATE = re.compile(r"[,;:!?()]")
 # (`[…]+` would match the same runs, but the regex engine scans for its start several times slower)
 _SPACE_RUN = re.compile("[ \u3000\u00a0\t][ \u3000\u00a0\t]*")
-_CJK = re.compile(f"[{HAN}{CJK_PUNCT}]")
-_PROTECTED = re.compile(
+_CJK = regex_cache.compile(f"[{HAN}{CJK_PUNCT}]")
+_PROTECTED = regex_cache.compile(
     r"[A-Za-z][A-Za-z0-9+.-]*://[^\s\u3000-\u303f\uff00-\uffef" + HAN + r"]*[^\s,;:!?.)\u3000-\u303f\uff00-\uffef" + HAN + "]"
     r"|www\.[^\s\u3000-\u303f\uff00-\uffef" + HAN + r"]*[^\s,;:!?.)\u3000-\u303f\uff00-\uffef" + HAN + "]"
     r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
 )
-_SPACE_BESIDE_FW = re.compile(f"[ \u3000\u00a0\t][{_FW}]|[{_FW}][ \u3000\u00a0\t]")
+_SPACE_BESIDE_FW = regex_cache.compile(f"[ \u3000\u00a0\t][{_FW}]|[{_FW}][ \u3000\u00a0\t]")
 _INDENT_CHARS = tuple(INDENT)  # `x in` these is True only for one of them, not for ""
 # after Han, or after a closing quote or bracket that follows it (发布"新规"... → 发布“新规”……;
 # the straight quote and parenthesis are matched too: they are made full-width in the same run)
-_ELLIPSIS = re.compile(f"(?<=[{HAN}])(?:\\.{{3,}}|。{{3,}})|(?<=[{HAN}][\"'”’」』)）》])(?:\\.{{3,}}|。{{3,}})")
-_DASH = re.compile(f"(?<=[{HAN}])-{{2,}}(?=[{HAN}])")  # 城市--故乡 → 城市——故乡
+_ELLIPSIS = regex_cache.compile(f"(?<=[{HAN}])(?:\\.{{3,}}|。{{3,}})|(?<=[{HAN}][\"'”’」』)）》])(?:\\.{{3,}}|。{{3,}})")
+_DASH = regex_cache.compile(f"(?<=[{HAN}])-{{2,}}(?=[{HAN}])")  # 城市--故乡 → 城市——故乡
 # A full stop typed `.` after Han (or a closing mark after Han) that ends the paragraph or a line, or is
 # followed by spaces and Chinese, or closes a quotation: `走了.` → `走了。`, `第二句. 比分` →
 # `第二句。比分`, `“好."他说` → `“好。”他说`. Not between two
 # Han characters: `约翰.史密斯` is a name written with the wrong dot, not two sentences.
 # (the dot first, then what is behind it: the regex engine finds a literal fast, where a pattern
 # starting with a lookbehind is tried at every position)
-_PERIOD = re.compile(f"\\.(?:(?<=[{HAN}]\\.)|(?<=[{HAN}][\"'”’」』)）》]\\.))"
+_PERIOD = regex_cache.compile(f"\\.(?:(?<=[{HAN}]\\.)|(?<=[{HAN}][\"'”’」』)）》]\\.))"
                      f"(?=[ \u3000\u00a0\t]*$|[ \u3000\u00a0\t]+[{HAN}“「『《（(]"
                      f"|[”’」』）》\"')]+[ \u3000\u00a0\t]*(?:$|[{HAN}]))")
 # An ordinal starting a line or following a space, numbering a section: `一. 总则`, `第一. 加强领导`,
@@ -75,7 +76,7 @@ _PERIOD = re.compile(f"\\.(?:(?<=[{HAN}]\\.)|(?<=[{HAN}][\"'”’」』)）》]
 _ORDINAL = re.compile("(?:\\A|(?<=[\\s\u3000]))(?:第?[一二三四五六七八九十百零〇两]{1,3}|[甲乙丙丁戊己庚辛壬癸])\\Z")
 # Spaces between a Chinese ellipsis or dash and Chinese are stray (`真的…… 这是`): Latin text
 # has neither doubled mark.
-_SPACE_AFTER_DOUBLED = re.compile(f"(?<=……|——)[ \u3000\u00a0\t]+(?=[{HAN}{CJK_PUNCT}“‘])")
+_SPACE_AFTER_DOUBLED = regex_cache.compile(f"(?<=……|——)[ \u3000\u00a0\t]+(?=[{HAN}{CJK_PUNCT}“‘])")
 _LEADING = re.compile(f"[{INDENT}]+")
 _TRAILING = re.compile(f"[{INDENT}]+$")
 

@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from wenzhuan import disk_cache
+from wenzhuan import disk_cache, regex_cache
 from wenzhuan.hookspecs import hookimpl
 from wenzhuan.model import Document
 from wenzhuan.plugins.hanzi import HAN_RE
@@ -67,7 +67,7 @@ def _tables() -> tuple[re.Pattern, re.Pattern]:
         _classify([c for c in chars if c not in _KNOWN])
         classes = (char_class([c for c in chars if _KNOWN[c] < 0]), char_class([c for c in chars if _KNOWN[c] > 0]))
         disk_cache.store("script-tables", key, classes)
-    return re.compile(f"[{classes[0]}]"), re.compile(f"[{classes[1]}]")
+    return regex_cache.compile(f"[{classes[0]}]"), regex_cache.compile(f"[{classes[1]}]")
 
 
 def _counted_evidence(text: str) -> tuple[int, int]:

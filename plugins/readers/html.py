@@ -23,6 +23,7 @@ import re
 from itertools import islice
 from typing import Iterable
 
+from wenzhuan import regex_cache
 from wenzhuan.errors import InputError
 from wenzhuan.hookspecs import hookimpl
 from wenzhuan.model import (
@@ -382,7 +383,7 @@ def html_blocks(fragment: str, ctx: ReadContext | None = None, line_offset: int 
 
 # One `<p>` of plain text: no markup, no entity, no character the HTML parser treats specially
 # (controls but tab and line feed, non-characters, surrogates).
-_SIMPLE_P = re.compile("[ \t\n]*<p>([^<>&\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]*)</p>")
+_SIMPLE_P = regex_cache.compile("[ \t\n]*<p>([^<>&\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]*)</p>")
 
 
 def _simple_paragraphs(fragment: str) -> list[tuple[str, int]] | None:
