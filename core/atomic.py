@@ -148,16 +148,26 @@ def _write_unnamed(output: Path, fill: Callable[[BinaryIO], object], sync: bool,
         return None
     with os.fdopen(fd, "w+b", buffering) as fh:
         _fill(fh, fill, sync)
-        for _ in range(100):
-            name = str(output.parent / f".{output.name}.{os.getpid()}-{os.urandom(6).hex()}.part")
-            try:
-                os.link(f"/proc/self/fd/{fd}", name, follow_symlinks=True)
-                return name
-            except FileExistsError:
-                continue
-            except OSError:  # the file system cannot link it (EXDEV on overlayfs, ...)
-                _NO_TMPFILE.add(dev)
-                break
+        try:
+            # linkat(..., AT_SYMLINK_FOLLOW) names the open file; Python calls it only when given
+            # a folder's descriptor (else link(), which takes /proc/self/fd/N for another device)
+            folder = os.open(output.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
+        except OSError:
+            folder = None
+        try:
+            for _ in range(100 if folder is not None else 0):
+                name = f".{output.name}.{os.getpid()}-{os.urandom(6).hex()}.part"
+                try:
+                    os.link(f"/proc/self/fd/{fd}", name, src_dir_fd=folder, dst_dir_fd=folder, follow_symlinks=True)
+                    return str(output.parent / name)
+                except FileExistsError:
+                    continue
+                except OSError:  # the file system cannot link it (EXDEV on overlayfs, ...)
+                    _NO_TMPFILE.add(dev)
+                    break
+        finally:
+            if folder is not None:
+                os.close(folder)
         # `fill` may have consumed its source (a stream): copy what it wrote, never call it again
         fh.seek(0)
         return _write_named(output, lambda out: shutil.copyfileobj(fh, out), sync, -1)

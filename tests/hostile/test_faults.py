@@ -182,3 +182,30 @@ def test_killed_during_the_disk_write_the_output_is_complete_or_absent(tmp_path)
     # with the next successful write of the same output
     write_atomic(target, b"final")
     assert leftovers(out) == ["doc.md"] and target.read_bytes() == b"final"
+
+
+def _has_unnamed_files(folder: Path) -> bool:
+    try:
+        os.close(os.open(folder, os.O_TMPFILE | os.O_RDWR, 0o600))
+        return True
+    except (AttributeError, OSError):
+        return False
+
+
+def test_while_writing_nothing_of_the_output_has_a_name_where_unnamed_files_exist(tmp_path):
+    if not _has_unnamed_files(tmp_path):
+        pytest.skip("this file system has no unnamed temporary files (O_TMPFILE): a named .part is used")
+    from wenzhuan.atomic import write_atomic_stream
+
+    seen, inodes = [], []
+
+    def fill(fh):
+        fh.write("正文。\n".encode())
+        seen.append(sorted(os.listdir(tmp_path)))  # a kill now would leave these behind
+        inodes.append(os.fstat(fh.fileno()).st_ino)
+
+    write_atomic_stream(tmp_path / "out.md", fill)
+    assert seen == [[]]
+    assert sorted(os.listdir(tmp_path)) == ["out.md"]
+    assert (tmp_path / "out.md").stat().st_ino == inodes[0]  # named as written, not copied elsewhere
+    assert (tmp_path / "out.md").read_text(encoding="utf-8") == "正文。\n"
