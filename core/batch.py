@@ -235,16 +235,23 @@ def plan_batch(inputs: Sequence[str], outdir: Path, writers: Sequence[Writer],
                patterns: Sequence[str]) -> Plan:
     """Jobs for every input file; inputs whose output names clash with an earlier one's fail.
     Formats that share an extension (markdown and bilingual both write .md) do not overwrite
-    each other: the first one asked for keeps NAME.EXT, the others get NAME.FORMAT.EXT."""
+    each other: the one `-o NAME.EXT` would pick keeps NAME.EXT (else the first asked for), the
+    others get NAME.FORMAT.EXT, whatever the order of -t."""
     pairs = expand_inputs(inputs, patterns, exclude=[outdir])
     jobs: list[Job] = []
     clashes: list[FileResult] = []
     taken: dict[str, str] = {}
-    seen_ext: set[str] = set()
-    tags = []  # per writer: "" or the format's name before its extension
+    catalog = default_host().catalog
+    # per writer: "" or the format's name before its extension; of formats sharing one, the
+    # format that `-o NAME.EXT` would pick keeps NAME.EXT (else the first asked for)
+    keeper: dict[str, Writer] = {}
     for w in writers:
-        tags.append(safe_name(w.name) if w.extensions[0] in seen_ext else "")
-        seen_ext.add(w.extensions[0])
+        keeper.setdefault(w.extensions[0], w)
+    for w in writers:
+        usual = catalog.writer_for_extension(w.extensions[0])
+        if usual is not None and usual.name == w.name:
+            keeper[w.extensions[0]] = w
+    tags = ["" if keeper[w.extensions[0]] is w else safe_name(w.name) for w in writers]
     for src, rel in pairs:
         outs = tuple((w.name, str(output_path(rel, outdir, w, tag))) for w, tag in zip(writers, tags))
         clash = next((o for _, o in outs if o in taken), None)

@@ -418,12 +418,13 @@ def test_an_output_whose_conversion_failed_is_nobodys_to_overwrite(tmp_path):
 def test_formats_with_the_same_extension_get_their_own_names(tmp_path):
     src = tree(tmp_path / "in", {"a.txt": ARTICLE})
     out = tmp_path / "out"
-    done = run_cli("convert", str(src / "a.txt"), "-t", "md", "-t", "bilingual", "-t", "markdown",
-                   "-o", f"{out}/", "-j", "1")
-    assert done.returncode == 0, done.stderr
-    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["a.bilingual.md", "a.md"]
-    assert "城西社區圖書館" not in (out / "a.md").read_text(encoding="utf-8")
-    assert "城西社區圖書館" in (out / "a.bilingual.md").read_text(encoding="utf-8")
+    # the format -o a.md would pick keeps a.md, whatever the order of -t
+    for formats in (("-t", "md", "-t", "bilingual", "-t", "markdown"), ("-t", "bilingual", "-t", "md")):
+        done = run_cli("convert", str(src / "a.txt"), *formats, "-o", f"{out}/", "-j", "1", "--force")
+        assert done.returncode == 0, done.stderr
+        assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["a.bilingual.md", "a.md"]
+        assert "城西社區圖書館" not in (out / "a.md").read_text(encoding="utf-8")
+        assert "城西社區圖書館" in (out / "a.bilingual.md").read_text(encoding="utf-8")
 
 
 def _slow_tree(root: Path, n: int) -> Path:
