@@ -31,7 +31,7 @@ from wenzhuan.model import (
     OrderedList, Para, Span, Strong, Text, ThematicBreak,
 )
 from wenzhuan.plugins.hanzi import headline_of_title, is_wide
-from wenzhuan.plugins.readers.html_content import keep_span, main_content
+from wenzhuan.plugins.readers.html_content import keep_span, left_out, main_content
 from wenzhuan.registry import ReadContext, Reader
 from wenzhuan.sanitize import UNSAFE_SCHEMES, is_unsafe_url  # noqa: F401 - UNSAFE_SCHEMES re-exported
 from wenzhuan.walk import merge_text
@@ -419,7 +419,7 @@ def _article_root(root, ctx: ReadContext | None, page: bool):
     for tag in _CONTENT:
         found = list(islice(root.iter(tag), 2))
         if len(found) == 1 and found[0].text_content().strip():
-            _report_dropped(_outside(root, found[0]), ctx)
+            _report_dropped(left_out(root, found[0], found[0]), ctx)
             return found[0]
     h1 = list(islice(root.iter("h1"), 2))
     if len(h1) == 1:  # the title in the page's header: kept
@@ -433,23 +433,6 @@ def _article_root(root, ctx: ReadContext | None, page: bool):
             dropped += keep_span(root, *found)
     _report_dropped(dropped, ctx)
     return root
-
-
-def _outside(root, kept) -> list[tuple]:
-    """What is left out when `kept` is the document, as `keep_span` reports it."""
-    out = []
-    node = kept
-    while node is not root and node.getparent() is not None:
-        parent = node.getparent()
-        if parent.text and parent.text.strip(_WS):
-            out.append((parent, parent.text))
-        for sib in parent:
-            if sib is not node:
-                out.append((sib, None))
-            if sib.tail and sib.tail.strip(_WS):
-                out.append((parent, sib.tail))
-        node = parent
-    return sorted(out, key=lambda pair: pair[0].sourceline or 0)
 
 
 def _chrome(root) -> list:

@@ -90,27 +90,11 @@ _ARTICLE_TEXT = re.compile(
 
 def _text_left_out(root, first, last) -> str:
     """The text outside links that cutting the page to `first`..`last` would leave out."""
-    from lxml import etree
+    return "".join(text if text is not None else "".join(el.xpath(_TEXT_OUTSIDE_LINKS))
+                   for el, text in left_out(root, first, last))
 
-    out: list[str] = []
-    inside = False
-    links = 0
-    for event, el in etree.iterwalk(root, events=("start", "end")):
-        if event == "start":
-            if el is first:
-                inside = True
-            if el.tag == "a":
-                links += 1
-            if not inside and not links and el.text and isinstance(el.tag, str):  # (not a comment's)
-                out.append(el.text)
-        else:
-            if el.tag == "a":
-                links -= 1
-            if el is last:
-                inside = False
-            if not inside and not links and el.tail:
-                out.append(el.tail)
-    return "".join(out)
+
+_TEXT_OUTSIDE_LINKS = ".//text()[not(ancestor::a or ancestor::script or ancestor::style)]"
 
 
 def _notes_after(container):
@@ -166,29 +150,50 @@ def _headline(container):
     return last_h1
 
 
-def keep_span(root, first, last) -> list[tuple]:
-    """Remove from the tree everything before `first` and after `last` in document order; what
-    went, for the report: (element, None) for each outermost element removed, (element, text)
-    for the loose text (outside any child) of an element."""
+def left_out(root, first, last) -> list[tuple]:
+    """What cutting the page to `first`..`last` leaves out, in document order: (element, None)
+    for each outermost element, (element, text) for loose text in an element (before its first
+    child, or after one of its children)."""
     before, after = [], []
     node = first
-    while node is not root:  # before: the preceding siblings and the text before them
+    while node is not root and node.getparent() is not None:
         parent = node.getparent()
-        for sib in list(node.itersiblings(preceding=True)):
+        for sib in node.itersiblings(preceding=True):  # (nearest first: reversed below)
+            if sib.tail and sib.tail.strip():
+                before.append((parent, sib.tail))
             before.append((sib, None))
-            parent.remove(sib)
         if parent.text and parent.text.strip():
             before.append((parent, parent.text))
-        parent.text = None
         node = parent
     node = last
-    while node is not root:  # after: the tail and the following siblings
+    while node is not root and node.getparent() is not None:
         parent = node.getparent()
         if node.tail and node.tail.strip():
             after.append((parent, node.tail))
-        node.tail = None
-        for sib in list(node.itersiblings()):
+        for sib in node.itersiblings():
             after.append((sib, None))
-            parent.remove(sib)
+            if sib.tail and sib.tail.strip():
+                after.append((parent, sib.tail))
         node = parent
     return before[::-1] + after
+
+
+def keep_span(root, first, last) -> list[tuple]:
+    """Remove from the tree everything before `first` and after `last` in document order;
+    returns what went (`left_out`), for the report."""
+    gone = left_out(root, first, last)
+    node = first
+    while node is not root:
+        parent = node.getparent()
+        for sib in list(node.itersiblings(preceding=True)):
+            parent.remove(sib)  # (with its tail)
+        parent.text = None
+        node = parent
+    node = last
+    while node is not root:
+        parent = node.getparent()
+        node.tail = None
+        for sib in list(node.itersiblings()):
+            parent.remove(sib)
+        node = parent
+    return gone
