@@ -7,7 +7,7 @@ What it measures, printing Markdown tables (paste them into the README's "Perfor
 
 1. Throughput: `--n` generated articles (benchmarks/corpus.py, seeded) converted by
    `wenzhuan convert CORPUS -t FORMAT -o OUT -j N` (one process, wall time including start-up,
-   a fresh output folder each time; wenzhuan's modules byte-compiled first, as an installed
+   a new output folder each time, none deleted until the end; wenzhuan's modules byte-compiled first, as an installed
    wheel's are) for N = 1 and 2, and by pandoc run once per file
    (`pandoc -f markdown -t gfm|epub3|docx`) with 1 and 2 files at a time, on the same articles.
    Pandoc is timed on a seeded random sample of `--pandoc-sample` of them (0: all), since its
@@ -95,8 +95,8 @@ def children_cpu() -> float:
 
 
 def time_wenzhuan(corpus: Path, fmt: str, jobs: int, out: Path) -> tuple[float, float, int]:
-    """Wall seconds and CPU seconds for one batch run, and how many files failed."""
-    shutil.rmtree(out, ignore_errors=True)
+    """Wall seconds and CPU seconds for one batch run into the new folder `out`, and how many
+    files failed."""
     report = out.with_suffix(".report.json")
     start, cpu = time.perf_counter(), children_cpu()
     done = subprocess.run(wenzhuan_cmd("convert", str(corpus), "-t", fmt, "-o", str(out), "-j", str(jobs),
@@ -112,7 +112,6 @@ def time_wenzhuan(corpus: Path, fmt: str, jobs: int, out: Path) -> tuple[float, 
 
 
 def time_pandoc(files: list[Path], target: str, jobs: int, out: Path) -> tuple[float, float, int]:
-    shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     ext = {"gfm": "md", "epub3": "epub", "docx": "docx"}[target]
 
@@ -179,6 +178,11 @@ def main(argv=None) -> None:
         files = sorted(p for p in corpus.rglob("*") if p.is_file())
         sample = files if args.pandoc_sample <= 0 else sorted(
             random.Random(args.seed).sample(files, min(args.pandoc_sample, len(files))))
+        # Every run writes into a new folder, and none is deleted before the end: on ext4 without
+        # a journal (as on the machines measured) the kernel skips the inodes of files deleted in
+        # the last ~30 s at each file it creates, which made creating a file 4-15 times dearer
+        # (0.1-0.4 ms, against 0.03) right after the previous round's 1,000 outputs were deleted.
+        runs = Path(tempfile.mkdtemp(prefix="runs-", dir=work))
         have = registered_formats()
         has_pandoc = shutil.which("pandoc") is not None
         jobs_list = [int(j) for j in args.jobs.split(",")]
@@ -191,11 +195,12 @@ def main(argv=None) -> None:
             for jobs in jobs_list:
                 ours = theirs = ours_cpu = theirs_cpu = 0.0
                 failed = 0
-                for _ in range(max(1, args.rounds)):  # interleaved, so both sides see the same machine
-                    secs, cpu, failed = time_wenzhuan(corpus, fmt, jobs, work / f"out-{fmt}-{jobs}")
+                for r in range(max(1, args.rounds)):  # interleaved, so both sides see the same machine
+                    secs, cpu, failed = time_wenzhuan(corpus, fmt, jobs, runs / f"out-{fmt}-{jobs}-{r}")
                     ours, ours_cpu = max(ours, len(files) / secs), max(ours_cpu, len(files) / cpu)
                     if has_pandoc:
-                        psecs, pcpu, _ = time_pandoc(sample, PANDOC_TARGET[fmt], jobs, work / f"pandoc-{fmt}-{jobs}")
+                        psecs, pcpu, _ = time_pandoc(sample, PANDOC_TARGET[fmt], jobs,
+                                                      runs / f"pandoc-{fmt}-{jobs}-{r}")
                         theirs, theirs_cpu = max(theirs, len(sample) / psecs), max(theirs_cpu, len(sample) / pcpu)
                 rows.append((fmt, jobs, ours, ours_cpu, failed, theirs, theirs_cpu))
                 ratio = f"{ours / theirs:.1f}x" if theirs else "n/a"
