@@ -30,7 +30,7 @@ JEKYLL = (SAMPLES / "hans-port-jekyll.md").read_text(encoding="utf-8")
 # normalizations), optionally sleeps (to make a run last long enough to be killed), and really
 # changes the text (旧 → 新), so the batch report has change counts to carry.
 TESTKIT = '''
-import os, time
+import os, signal, time
 from wenzhuan.api import Pass, hookimpl, map_text
 
 class Renew(Pass):
@@ -42,6 +42,9 @@ class Renew(Pass):
             with open(log, "a", encoding="utf-8") as fh:
                 fh.write(f"{ctx.path}\\n")
         time.sleep(float(os.environ.get("WZ_TESTKIT_DELAY", "0")))
+        victim = os.environ.get("WZ_TESTKIT_KILL_ON")  # a worker dies on it (out of memory, killed)
+        if victim and ctx.path.endswith(victim) and os.getppid() != int(os.environ["WZ_TESTKIT_MAIN_PARENT"]):
+            os.kill(os.getpid(), signal.SIGKILL)
 
         def fix(text):
             for _ in range(text.count("旧")):
@@ -233,6 +236,47 @@ def test_a_finished_batch_ends_its_process_after_the_exit_handlers_and_all_outpu
     assert err_lines(done)[2:] == ["exit handler ran"]
     assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["converted"] == 2
     assert [p for p in listing(out) if not p.startswith(".")] == ["1.md", "3.md"]
+
+
+def test_a_worker_that_dies_fails_only_its_file(tmp_path, testkit):
+    env, _ = testkit
+    src = tree(tmp_path / "in", {f"{i}.txt": ARTICLE for i in range(5)})
+    out = tmp_path / "out"
+    report = tmp_path / "r.json"
+    args = ("convert", str(src), "-t", "md", "-o", str(out), "-j", "2", "--report", str(report))
+    done = run_cli(*args, plugins=True, env={**env, "WZ_TESTKIT_KILL_ON": "3.txt",
+                                             "WZ_TESTKIT_MAIN_PARENT": str(os.getpid())})
+    assert done.returncode == 1, done.stderr
+    files = json.loads(report.read_text(encoding="utf-8"))["files"]
+    failed = [(f["input"], f["error"]) for f in files if f["status"] == "failed"]
+    assert failed == [(str(src / "3.txt"), "the worker converting it stopped (killed by signal 9)")]
+    assert [p for p in listing(out) if p.endswith(".md")] == ["0.md", "1.md", "2.md", "4.md"]
+    rerun = run_cli(*args, plugins=True, env=env)
+    assert rerun.returncode == 0, rerun.stderr
+    assert err_lines(rerun)[-1].startswith("wenzhuan: 5 files: 1 converted, 4 up to date, 0 failed in ")
+
+
+def test_a_program_with_threads_gets_workers_that_are_not_forked_from_it(tmp_path):
+    """Forking a process while another of its threads runs can deadlock the child: run_batch
+    called from such a program (a server) takes its workers from a forkserver instead."""
+    import threading
+
+    from wenzhuan.batch import Settings, default_patterns, plan_batch, run_batch
+
+    src = tree(tmp_path / "in", {f"{i}.txt": ARTICLE.replace("城西", f"城西{i}号") for i in range(4)})
+    catalog = default_host().catalog
+    plan = plan_batch([str(src)], tmp_path / "out", [catalog.writers["markdown"]], default_patterns(catalog))
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        summary = run_batch(plan.jobs, Settings(("markdown",)), tmp_path / "out", workers=2)
+    finally:
+        stop.set()
+        thread.join()
+    assert [r.status for r in summary.results] == ["converted"] * 4
+    for i in range(4):
+        assert f"城西{i}号社区图书馆扩建完工" in (tmp_path / "out" / f"{i}.md").read_text(encoding="utf-8")
 
 
 def test_fail_fast_stops_at_the_first_failure(tmp_path):
