@@ -145,7 +145,7 @@ def _matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
     return match
 
 
-def walk_folder(folder: Path, patterns: Sequence[str], exclude: Iterable[Path] = ()) -> list[tuple[Path, str]]:
+def walk_folder(folder: Path, patterns: Sequence[str], exclude: Iterable[Path] = ()) -> list[tuple[str, str]]:
     """Files under `folder` matching `patterns`, as (path, posix path relative to `folder`), in
     natural order. Hidden files and folders (a leading `.`) are skipped, symbolic links to
     folders are not followed, and folders in `exclude` (the output folder) are left out."""
@@ -156,9 +156,9 @@ def walk_folder(folder: Path, patterns: Sequence[str], exclude: Iterable[Path] =
         except OSError:
             pass
     match = _matcher(tuple(patterns))
-    found: list[tuple[Path, str]] = []
+    found: list[tuple[str, str]] = []
 
-    def walk(here: Path, prefix: str) -> None:
+    def walk(here: str, prefix: str) -> None:  # (strings: a Path per file is most of a walk's time)
         try:
             with os.scandir(here) as it:
                 entries = list(it)
@@ -172,9 +172,10 @@ def walk_folder(folder: Path, patterns: Sequence[str], exclude: Iterable[Path] =
                 is_dir = entry.is_dir()
             except OSError:
                 is_dir = False
+            path = name if here == "." else entry.path  # (as Path(".") / name)
             if is_dir:
-                if not entry.is_symlink() and (here / name).resolve() not in excluded:
-                    walk(here / name, prefix + name + "/")
+                if not entry.is_symlink() and Path(path).resolve() not in excluded:
+                    walk(path, prefix + name + "/")
                 continue
             rel = prefix + name
             try:
@@ -182,9 +183,9 @@ def walk_folder(folder: Path, patterns: Sequence[str], exclude: Iterable[Path] =
             except OSError:
                 is_file = False
             if is_file and match(rel):
-                found.append((here / name, rel))
+                found.append((path, rel))
 
-    walk(folder, "")
+    walk(str(folder), "")
     found.sort(key=lambda pr: natural_key(pr[1]))
     return found
 
@@ -201,7 +202,7 @@ def expand_inputs(inputs: Sequence[str], patterns: Sequence[str], exclude: Itera
             if not files:
                 raise WenzhuanError(f"no files matching {' '.join(patterns)} in it", path=name,
                                     hint="choose other files with --glob PATTERN")
-            out.extend((str(p), rel) for p, rel in files)
+            out.extend(files)
         else:
             out.append((name, path.name))
     return out
@@ -219,10 +220,19 @@ class Job:
 def output_path(rel: str, outdir: Path, writer: Writer, tag: str = "") -> Path:
     """OUTDIR/REL with REL's folders and stem sanitized and the format's extension (after
     `.TAG` when a tag is given)."""
-    parts = [safe_name(p) for p in rel.split("/") if p not in ("",)]
-    stem = Path(parts[-1]).stem if parts else "_"
-    parts[-1] = safe_name(stem) + ("." + tag if tag else "") + "." + writer.extensions[0]
-    return outdir.joinpath(*parts)
+    return Path(_output_path(rel, str(outdir), writer.extensions[0], tag))
+
+
+def _output_path(rel: str, outdir: str, extension: str, tag: str = "") -> str:
+    """`output_path` in strings (a batch makes one per input and format)."""
+    parts = [safe_name(p) for p in rel.split("/") if p]
+    if not parts:
+        parts = ["_"]
+    name = parts[-1]
+    dot = name.rfind(".")
+    stem = name[:dot] if 0 < dot < len(name) - 1 else name  # (as Path.stem)
+    parts[-1] = safe_name(stem) + ("." + tag if tag else "") + "." + extension
+    return os.path.join(*parts) if outdir == "." else os.path.join(outdir, *parts)  # (as Path.joinpath)
 
 
 @dataclass
@@ -252,8 +262,9 @@ def plan_batch(inputs: Sequence[str], outdir: Path, writers: Sequence[Writer],
         if usual is not None and usual.name == w.name:
             keeper[w.extensions[0]] = w
     tags = ["" if keeper[w.extensions[0]] is w else safe_name(w.name) for w in writers]
+    folder = str(outdir)
     for src, rel in pairs:
-        outs = tuple((w.name, str(output_path(rel, outdir, w, tag))) for w, tag in zip(writers, tags))
+        outs = tuple((w.name, _output_path(rel, folder, w.extensions[0], tag)) for w, tag in zip(writers, tags))
         clash = next((o for _, o in outs if o in taken), None)
         if clash is not None:
             clashes.append(FileResult(src, dict(outs), "failed", error=(
@@ -555,11 +566,11 @@ class Journal:
 def remove_stale_parts(jobs: Iterable[Job]) -> int:
     """Delete temporary files (`.NAME.*.part`) that a killed run left beside our outputs."""
     removed = 0
-    by_folder: dict[Path, set[str]] = {}
+    by_folder: dict[str, set[str]] = {}
     for job in jobs:
         for _, out in job.outputs:
-            p = Path(out)
-            by_folder.setdefault(p.parent, set()).add(p.name)
+            folder, name = os.path.split(out)
+            by_folder.setdefault(folder or ".", set()).add(name)
     for folder, names in by_folder.items():
         try:
             entries = os.listdir(folder)
@@ -570,7 +581,7 @@ def remove_stale_parts(jobs: Iterable[Job]) -> int:
                 base = entry[1:-5].rsplit(".", 1)[0]
                 if base in names:
                     try:
-                        os.unlink(folder / entry)
+                        os.unlink(os.path.join(folder, entry))
                         removed += 1
                     except OSError:
                         pass
