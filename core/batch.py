@@ -980,23 +980,31 @@ def _run_forked(todo: Sequence[Job], settings: Settings, workers: int,
 
 class _Claims:
     """Which file each forked worker converts: the next file to claim and each worker's current
-    one, in memory shared with the workers (anonymous `mmap`, inherited by fork). A POSIX record
-    lock guards the counter: unlike a semaphore, the kernel releases it when its holder dies."""
+    one, in a small file mapped into memory and shared with the workers (inherited by fork). A
+    POSIX record lock on that file guards the counter: unlike a semaphore, the kernel releases
+    it when its holder dies."""
 
     def __init__(self, total: int, workers: int):
         import mmap
-        import tempfile
 
         self.total = total
-        self.memory = mmap.mmap(-1, 8 * (1 + workers))  # [next file, each worker's file or -1]
+        size = 8 * (1 + workers)  # [next file, each worker's file or -1]
+        try:
+            self.fd = os.memfd_create("wenzhuan-claims")  # (Linux: in memory, no folder needed)
+        except (AttributeError, OSError):
+            import tempfile
+
+            with tempfile.TemporaryFile() as fh:
+                self.fd = os.dup(fh.fileno())
+        os.ftruncate(self.fd, size)
+        self.memory = mmap.mmap(self.fd, size)
         for number in range(workers):
             self.set_current(number, -1)
-        self.lock_file = tempfile.TemporaryFile()
 
     def claim(self) -> int | None:
         import fcntl
 
-        fcntl.lockf(self.lock_file, fcntl.LOCK_EX)
+        fcntl.lockf(self.fd, fcntl.LOCK_EX)
         try:
             i = int.from_bytes(self.memory[0:8], "little", signed=True)
             if i >= self.total:
@@ -1004,7 +1012,7 @@ class _Claims:
             self.memory[0:8] = (i + 1).to_bytes(8, "little", signed=True)
             return i
         finally:
-            fcntl.lockf(self.lock_file, fcntl.LOCK_UN)
+            fcntl.lockf(self.fd, fcntl.LOCK_UN)
 
     def exhausted(self) -> bool:
         """Whether every file has been claimed (a read without the lock: the counter only grows)."""
@@ -1013,9 +1021,9 @@ class _Claims:
     def stop(self) -> None:
         import fcntl
 
-        fcntl.lockf(self.lock_file, fcntl.LOCK_EX)
+        fcntl.lockf(self.fd, fcntl.LOCK_EX)
         self.memory[0:8] = self.total.to_bytes(8, "little", signed=True)
-        fcntl.lockf(self.lock_file, fcntl.LOCK_UN)
+        fcntl.lockf(self.fd, fcntl.LOCK_UN)
 
     def current(self, number: int) -> int:
         at = 8 * (1 + number)
@@ -1026,8 +1034,8 @@ class _Claims:
         self.memory[at:at + 8] = i.to_bytes(8, "little", signed=True)
 
     def close(self) -> None:
-        self.lock_file.close()
         self.memory.close()
+        os.close(self.fd)
 
 
 def _forked_worker(claims: _Claims, number: int, conn, todo: Sequence[Job], settings: Settings) -> None:
