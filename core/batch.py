@@ -19,6 +19,7 @@ already done, and runs them in worker processes.
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import functools
 import gc
@@ -524,7 +525,12 @@ class Journal:
             for fmt, out in job.outputs:
                 entry = {"output": self.key(out), "state": "started", "format": fmt,
                          "input": self.real(job.input), "fingerprint": fps[fmt], "at": now}
-                self.entries.setdefault(entry["output"], entry)  # keep a done entry until redone
+                prev = self.entries.get(entry["output"])
+                if prev is None:
+                    self.entries[entry["output"]] = entry
+                elif prev.get("state") == "done" and "restarted" not in prev:  # kept until redone (see `open`)
+                    self.entries[entry["output"]] = {**prev, "restarted": now}
+                # (else the earlier claim of a killed run stays, from when that run started)
                 entries.append(entry)
         self._append(entries)
 
@@ -547,11 +553,11 @@ class Journal:
 
     def close(self) -> None:
         """Compact to one line per output (atomically), then release the lock. The run's claims
-        end with it: outputs still only `started` were never made (an interrupted run)."""
+        end with it: an output still only `started` is ours only when it was written while the
+        run worked (a worker stopped between writing it and reporting it), else never made."""
         if self._fh is None:
             return
-        self.entries = {k: ({x: y for x, y in e.items() if x != "restarted"} if "restarted" in e else e)
-                        for k, e in self.entries.items() if e.get("state") != "started"}
+        self.entries = {k: kept for k, e in self.entries.items() if (kept := self._settled(e)) is not None}
         try:
             data = "".join(_JOURNAL_JSON.encode(e) + "\n"
                            for _, e in sorted(self.entries.items())).encode("utf-8")
@@ -561,6 +567,24 @@ class Journal:
         finally:
             self._fh.close()
             self._fh = None
+
+
+    def _settled(self, entry: dict) -> dict | None:
+        """`entry` as the closing run leaves it (see `close`); None to drop it."""
+        since = entry.get("restarted") if entry.get("state") == "done" else entry.get("at")
+        if since is None:
+            return entry
+        try:
+            stat = _stat(os.path.join(self.outdir, entry["output"]))
+            written = stat[1] >= since - _CLOCK_SLACK_NS and (
+                entry.get("state") != "done" or list(stat) != entry.get("output_stat"))
+        except OSError:
+            written = False
+        if written:
+            return entry  # (as a run killed then would have left it: see `foreign`)
+        if entry.get("state") == "done":
+            return {x: y for x, y in entry.items() if x != "restarted"}
+        return None
 
 
 def remove_stale_parts(jobs: Iterable[Job]) -> int:
@@ -905,30 +929,57 @@ def _run_forked(todo: Sequence[Job], settings: Settings, workers: int,
     Each worker claims the next file from a counter in shared memory, so no process hands out
     work and none waits to be given some, and sends each result down its own pipe as soon as it
     has it (the journal and the display are never more than a file behind). A worker that dies
-    (killed, out of memory) fails only the file it was converting; the others go on. Stopping
-    (Ctrl-C, `fail_fast`): no file is claimed any more and the running ones finish; a second
-    Ctrl-C terminates the workers, which remove their temporary files."""
+    (killed, out of memory) fails only the file it was converting, and another takes its place;
+    one terminated (SIGTERM) mid-file leaves that file to be converted again. Stopping (Ctrl-C,
+    `fail_fast`): no file is claimed any more and the running ones finish; a second Ctrl-C
+    terminates the workers, whose results are still read to the end."""
     from multiprocessing.connection import Pipe
     from multiprocessing.connection import wait as wait_ready
 
     todo, _ = _warm_up(todo, settings, finish)
+    workers = min(workers, len(todo))
+    if not workers:
+        return
     if freeze:
         gc.freeze()  # (see run_batch) what the warm-up loaded too, before the workers inherit it
     claims = _Claims(len(todo), workers)
     readers: dict[Any, tuple[int, int]] = {}  # a worker's pipe -> (its pid, its number)
-    sys.stdout.flush()  # (a forked worker must not write what this process had buffered)
-    sys.stderr.flush()
-    for number in range(workers):
+    done: set[int] = set()  # files with a result
+    replacements = len(todo)  # (a bound: a worker that dies converting a file fails that file)
+    stopping = False
+
+    def start(number: int) -> None:
+        claims.set_current(number, -1)
+        sys.stdout.flush()  # (a worker must not write again what this process had buffered)
+        sys.stderr.flush()
         reader, writer = Pipe(duplex=False)
-        pid = os.fork()
-        if pid == 0:  # the worker: never returns
-            reader.close()
-            for other in readers:
-                other.close()
-            _forked_worker(claims, number, writer, todo, settings)
-        writer.close()
-        readers[reader] = (pid, number)
-    done: set[int] = set()
+        with _signals_held():  # (neither process may be interrupted half-made)
+            pid = os.fork()
+            if pid == 0:  # the worker: never returns
+                reader.close()
+                for other in readers:
+                    other.close()
+                _forked_worker(claims, number, writer, todo, settings)
+            writer.close()
+            readers[reader] = (pid, number)
+
+    def ended(reader) -> None:
+        nonlocal replacements
+        pid, number = readers.pop(reader)
+        reader.close()
+        _, status = os.waitpid(pid, 0)
+        code = os.waitstatus_to_exitcode(status)
+        lost = claims.current(number)
+        # (stopping, it is "not done"; terminated, not the file's doing: converted at the end)
+        if lost >= 0 and lost not in done and not stopping and code != 128 + signal.SIGTERM:
+            done.add(lost)
+            job = todo[lost]
+            why = f"killed by signal {-code}" if code < 0 else f"exit status {code}"
+            finish(FileResult(job.input, dict(job.outputs), "failed",
+                              error=f"the worker converting it stopped ({why})"))
+        if code and not stopping and not claims.exhausted() and replacements > 0:
+            replacements -= 1
+            start(number)
 
     def collect() -> None:
         for reader in wait_ready(list(readers)):
@@ -940,24 +991,23 @@ def _run_forked(todo: Sequence[Job], settings: Settings, workers: int,
                     if not reader.poll():
                         break
             except (EOFError, OSError):  # the worker is gone: it finished, or died
-                pid, number = readers.pop(reader)
-                reader.close()
-                _, status = os.waitpid(pid, 0)
-                lost = claims.current(number)
-                if lost >= 0 and lost not in done:
-                    code = os.waitstatus_to_exitcode(status)
-                    why = f"killed by signal {-code}" if code < 0 else f"exit status {code}"
-                    job = todo[lost]
-                    finish(FileResult(job.input, dict(job.outputs), "failed",
-                                      error=f"the worker converting it stopped ({why})"))
+                ended(reader)
 
     try:
+        for number in range(workers):
+            start(number)
         while readers:
             collect()
             if not claims.exhausted():
                 time.sleep(COLLECT_PAUSE)  # (see COLLECT_PAUSE)
+        # what no worker took (too many died) or finished (terminated, or gone without a trace)
+        for i in range(len(todo)):
+            if i not in done:
+                finish(convert_one(todo[i], settings))
     except BaseException:
-        claims.stop()
+        stopping = True
+        with _signals_held():
+            claims.stop()
         try:
             while readers:
                 try:
@@ -970,12 +1020,27 @@ def _run_forked(todo: Sequence[Job], settings: Settings, workers: int,
                     os.kill(pid, signal.SIGTERM)
                 except ProcessLookupError:
                     pass
-            for reader, (pid, _) in readers.items():
-                reader.close()
-                os.waitpid(pid, 0)
+            while readers:  # what they finished before the signal is still recorded
+                try:
+                    collect()
+                except (KeyboardInterrupt, _Stop):
+                    pass
         raise
     finally:
         claims.close()
+
+
+@contextlib.contextmanager
+def _signals_held():
+    """SIGINT and SIGTERM held back by the kernel, and delivered on leaving."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 class _Claims:
@@ -1001,7 +1066,9 @@ class _Claims:
         for number in range(workers):
             self.set_current(number, -1)
 
-    def claim(self) -> int | None:
+    def claim(self, number: int | None = None) -> int | None:
+        """The next file, recorded as worker `number`'s in the same step (so a worker killed
+        right after claiming still leaves a trace of its file); None when all are claimed."""
         import fcntl
 
         fcntl.lockf(self.fd, fcntl.LOCK_EX)
@@ -1010,6 +1077,8 @@ class _Claims:
             if i >= self.total:
                 return None
             self.memory[0:8] = (i + 1).to_bytes(8, "little", signed=True)
+            if number is not None:
+                self.set_current(number, i)
             return i
         finally:
             fcntl.lockf(self.fd, fcntl.LOCK_UN)
@@ -1039,21 +1108,25 @@ class _Claims:
 
 
 def _forked_worker(claims: _Claims, number: int, conn, todo: Sequence[Job], settings: Settings) -> None:
-    """A forked worker's life (see `_run_forked`); ends the process, never returns."""
+    """A forked worker's life (see `_run_forked`); ends the process, never returns. It starts
+    with SIGINT and SIGTERM held (`_signals_held`) and lets them through once its own handlers
+    are in place."""
     global _IN_JOB
     status = 0
     try:
+        # its own streams, not the progress display's wrappers (which would redraw a stale bar)
+        sys.stdout, sys.stderr = sys.__stdout__ or sys.stdout, sys.__stderr__ or sys.stderr
         _init_worker(settings, os.getppid())
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
         while True:
-            i = claims.claim()
+            i = claims.claim(number)
             if i is None:
                 break
-            claims.set_current(number, i)
             _IN_JOB = True
             try:
                 result = convert_one(todo[i], settings)
             except _Terminated:
-                os._exit(143)
+                os._exit(128 + signal.SIGTERM)
             finally:
                 _IN_JOB = False
             conn.send((i, result))

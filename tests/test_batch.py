@@ -42,8 +42,9 @@ class Renew(Pass):
             with open(log, "a", encoding="utf-8") as fh:
                 fh.write(f"{ctx.path}\\n")
         time.sleep(float(os.environ.get("WZ_TESTKIT_DELAY", "0")))
-        victim = os.environ.get("WZ_TESTKIT_KILL_ON")  # a worker dies on it (out of memory, killed)
-        if victim and ctx.path.endswith(victim) and os.getppid() != int(os.environ["WZ_TESTKIT_MAIN_PARENT"]):
+        victims = os.environ.get("WZ_TESTKIT_KILL_ON")  # a worker dies on these (out of memory, killed)
+        if victims and os.path.basename(ctx.path) in victims.split(",") and (
+                os.getppid() != int(os.environ["WZ_TESTKIT_MAIN_PARENT"])):
             os.kill(os.getpid(), signal.SIGKILL)
 
         def fix(text):
@@ -238,22 +239,58 @@ def test_a_finished_batch_ends_its_process_after_the_exit_handlers_and_all_outpu
     assert [p for p in listing(out) if not p.startswith(".")] == ["1.md", "3.md"]
 
 
-def test_a_worker_that_dies_fails_only_its_file(tmp_path, testkit):
+def test_a_worker_that_dies_fails_only_its_file_and_another_takes_its_place(tmp_path, testkit):
     env, _ = testkit
-    src = tree(tmp_path / "in", {f"{i}.txt": ARTICLE for i in range(5)})
+    src = tree(tmp_path / "in", {f"{i}.txt": ARTICLE for i in range(9)})
     out = tmp_path / "out"
     report = tmp_path / "r.json"
     args = ("convert", str(src), "-t", "md", "-o", str(out), "-j", "2", "--report", str(report))
-    done = run_cli(*args, plugins=True, env={**env, "WZ_TESTKIT_KILL_ON": "3.txt",
+    # both workers die, one after the other: the files after them are still converted
+    done = run_cli(*args, plugins=True, env={**env, "WZ_TESTKIT_KILL_ON": "3.txt,4.txt,7.txt",
                                              "WZ_TESTKIT_MAIN_PARENT": str(os.getpid())})
     assert done.returncode == 1, done.stderr
     files = json.loads(report.read_text(encoding="utf-8"))["files"]
-    failed = [(f["input"], f["error"]) for f in files if f["status"] == "failed"]
-    assert failed == [(str(src / "3.txt"), "the worker converting it stopped (killed by signal 9)")]
-    assert [p for p in listing(out) if p.endswith(".md")] == ["0.md", "1.md", "2.md", "4.md"]
+    assert sorted(f["input"] for f in files) == sorted(str(src / f"{i}.txt") for i in range(9))
+    failed = sorted((f["input"], f["error"]) for f in files if f["status"] == "failed")
+    assert failed == [(str(src / f"{i}.txt"), "the worker converting it stopped (killed by signal 9)")
+                      for i in (3, 4, 7)]
+    assert [p for p in listing(out) if p.endswith(".md")] == [f"{i}.md" for i in (0, 1, 2, 5, 6, 8)]
     rerun = run_cli(*args, plugins=True, env=env)
     assert rerun.returncode == 0, rerun.stderr
-    assert err_lines(rerun)[-1].startswith("wenzhuan: 5 files: 1 converted, 4 up to date, 0 failed in ")
+    assert err_lines(rerun)[-1].startswith("wenzhuan: 9 files: 3 converted, 6 up to date, 0 failed in ")
+
+
+def test_an_output_written_but_not_recorded_stays_the_batchs(tmp_path):
+    """A worker stopped (a second Ctrl-C) between writing an output and reporting it: the
+    journal still owns the file, so the rerun converts it again instead of refusing it; a file
+    the run never wrote is not claimed."""
+    from wenzhuan.batch import FileResult, Job, Journal
+
+    out = tmp_path / "out"
+    made, redone, never = (str(out / n) for n in ("made.md", "redone.md", "never.md"))
+    fps = {"markdown": "fp"}
+    first = Journal(out).open()
+    (out / "redone.md").write_text("first", encoding="utf-8")
+    result = FileResult(str(tmp_path / "r.txt"), {"markdown": redone}, "converted")
+    result.output_stats[redone] = (os.stat(redone).st_size, os.stat(redone).st_mtime_ns)
+    first.started([Job(str(tmp_path / "r.txt"), (("markdown", redone),))], fps)
+    first.done(result, fps)
+    first.close()
+
+    run = Journal(out).open()
+    run.started([Job(str(tmp_path / f"{n}.txt"), (("markdown", o),)) for n, o in
+                 (("m", made), ("r", redone), ("n", never))], fps)
+    time.sleep(0.01)
+    (out / "made.md").write_text("complete", encoding="utf-8")  # written, then the worker stopped
+    (out / "redone.md").write_text("second!", encoding="utf-8")
+    run.close()
+
+    (out / "never.md").write_text("someone else's", encoding="utf-8")
+    rerun = Journal(out).open()
+    assert rerun.foreign(made) is None and rerun.foreign(redone) is None
+    assert rerun.foreign(never) == "already exists and was not made by this batch"
+    assert not rerun.up_to_date(made, str(tmp_path / "m.txt"), "fp")
+    rerun.close()
 
 
 def test_a_program_with_threads_gets_workers_that_are_not_forked_from_it(tmp_path):
@@ -518,7 +555,7 @@ def _check_complete_or_absent(out: Path, reference: dict[str, bytes]) -> int:
     return len(names)
 
 
-@pytest.mark.parametrize("how", ["INT", "TERM", "KILL-main", "KILL-group"])
+@pytest.mark.parametrize("how", ["INT", "TERM", "TERM-group", "KILL-main", "KILL-group"])
 def test_interrupted_run_leaves_no_partial_files_and_a_rerun_finishes(tmp_path, testkit, how):
     env, _ = testkit
     env = {**env, "WZ_TESTKIT_DELAY": "0.05"}
@@ -533,17 +570,20 @@ def test_interrupted_run_leaves_no_partial_files_and_a_rerun_finishes(tmp_path, 
         os.killpg(proc.pid, signal.SIGINT)
     elif how == "TERM":  # `kill PID`
         proc.send_signal(signal.SIGTERM)
+    elif how == "TERM-group":  # `kill -TERM -PGID`, a service manager's stop
+        os.killpg(proc.pid, signal.SIGTERM)
     elif how == "KILL-main":  # `kill -9 PID`: the workers notice and stop by themselves
         proc.kill()
     else:  # everything at once, mid-write: temporary files may stay until the next run
         os.killpg(proc.pid, signal.SIGKILL)
     _, stderr = proc.communicate(timeout=60)
     _wait_for(lambda: _group_gone(proc.pid), timeout=30)
-    if how in ("INT", "TERM"):
+    if how in ("INT", "TERM", "TERM-group"):
         assert proc.returncode == 130
         last = stderr.decode().splitlines()[-1]
         assert last.startswith("wenzhuan: interrupted: 80 files: ") and last.endswith(
             "not done: run the same command again to finish")
+        assert " up to date, 0 failed in " in last  # files stopped midway are not done, not failed
     else:
         assert proc.returncode == -signal.SIGKILL
     if how != "KILL-group":
