@@ -369,24 +369,32 @@ class PunctuationPass(Pass):
     description = "full-width punctuation in Chinese text; indentation and stray spaces removed"
 
     def run(self, doc: Document, ctx: PassContext) -> Document:
-        defer, line_of = ctx.defer, ctx.line_of
+        line_of = ctx.line_of
+        rounds_made: list[tuple[str, list, int | None, int]] = []  # (text, its edits, line, block)
+        count = 0
 
         def make(index: int):
             def fix(text: str, prev: str, nxt: str) -> str:
+                nonlocal count
                 new, rounds = convert_fully(text, prev, nxt, line_start=prev in ("", "\n"),
                                             line_end=nxt in ("", "\n"))
                 if not rounds:
                     return new
                 line, block = line_of(index), index + 1
                 for before, edits in rounds:
-                    # one change per cluster of edits, described only if the report is read
-                    defer(_clusters(edits), lambda before=before, edits=edits: [
-                        (kind, old, after, line, block) for kind, old, after in _described(before, edits)])
+                    count += _clusters(edits)  # one change per cluster of edits
+                    rounds_made.append((before, edits, line, block))
                 return new
 
             return fix
 
-        return rewrite_document(doc, make)
+        doc = rewrite_document(doc, make)
+        # One deferred batch for the whole pass, described only if the report is read: the
+        # report keeps the same changes, in the same order, as with a batch per paragraph (the
+        # first ones, up to its limit), and a paragraph costs a list append, not two closures.
+        ctx.defer(count, lambda: [(kind, old, after, line, block) for before, edits, line, block in rounds_made
+                                  for kind, old, after in _described(before, edits)])
+        return doc
 
 
 def _clusters(edits: list[tuple[int, int, str]]) -> int:
