@@ -143,7 +143,7 @@ class ScriptPass(Pass):
         if not language:
             return doc
         ctx.change("language", "", language, message=f"{simp} Simplified, {trad} Traditional characters")
-        return dataclasses.replace(doc, metadata=dataclasses.replace(doc.metadata, language=language))
+        return Document(dataclasses.replace(doc.metadata, language=language), doc.blocks)
 
 
 @hookimpl
