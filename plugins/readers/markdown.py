@@ -36,7 +36,11 @@ from wenzhuan.registry import ReadContext, Reader
 from wenzhuan.walk import merge_text
 
 FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
-_MD_HINTS = re.compile(r"^(#{1,6} |> |[-*+] |\d+[.)] |```|~~~)|\[[^\]\n]+\]\([^)\n]*\)|\*\*[^*\n]+\*\*", re.M)
+# Markdown syntax at the start of a line (written after its "\n": the text sniffed starts with
+# one), a link, bold text. Every branch starts with a literal character, so the regex engine
+# skips to the next "\n", "[" or "*" in a fast scan instead of trying every position (`^` and
+# re.M: twice the time). No hint contains a line break, so the matches are the same.
+_MD_HINTS = re.compile(r"\n(?:#{1,6} |> |[-*+] |\d+[.)] |```|~~~)|\[[^\]\n]+\]\([^)\n]*\)|\*\*[^*\n]+\*\*")
 _INLINE_TAGS = {"em": Emph, "i": Emph, "strong": Strong, "b": Strong}
 
 
@@ -470,7 +474,7 @@ class MarkdownReader(Reader):
         head = text[:20000]
         if FRONT_MATTER.match(head):
             return 0.8
-        hints = _MD_HINTS.finditer(head)  # (two are enough: not a scan of all 20,000 characters)
+        hints = _MD_HINTS.finditer("\n" + head)  # (two are enough: not a scan of all 20,000 characters)
         return 0.4 if next(hints, None) and next(hints, None) else 0.0
 
     def read(self, text: str, ctx: ReadContext) -> Document:
