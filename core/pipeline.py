@@ -8,7 +8,6 @@ conversion logic of its own.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 import stat
@@ -234,9 +233,11 @@ def _guarded(fn, kind: str, name: str, catalog: Catalog | None, *args):
 
     While it runs, what it prints goes to stderr: standard output may be the converted document
     (`-o -`), which a stray print() would corrupt."""
+    # (what contextlib.redirect_stdout does, without its object: this runs for every step of
+    # every document)
+    stdout, sys.stdout = sys.stdout, sys.stderr
     try:
-        with contextlib.redirect_stdout(sys.stderr):
-            return fn(*args)
+        return fn(*args)
     except WenzhuanError:
         raise
     except RecursionError:
@@ -246,3 +247,5 @@ def _guarded(fn, kind: str, name: str, catalog: Catalog | None, *args):
         raise PluginError(f"{kind} {name!r} failed: {type(exc).__name__}: {exc}",
                           plugin=provider.plugin if provider else name,
                           distribution=provider.distribution if provider else None) from exc
+    finally:
+        sys.stdout = stdout

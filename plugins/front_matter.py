@@ -42,7 +42,7 @@ _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,63}\Z")
 _RESOLVERS = FrontMatterDumper.yaml_implicit_resolvers
 
 
-def _reads_as_str(s: str) -> bool:
+def reads_as_str(s: str) -> bool:
     """Whether a plain scalar `s` reads back as a string (not null, a boolean, a number, a date,
     `<<` or `=`): the resolver's implicit types, looked up as `Resolver.resolve` does."""
     for regexp in _implicit_types(s[0] if s else ""):
@@ -73,7 +73,7 @@ def _scalar(s: str) -> str | None:
     """`s` as PyYAML writes a string value in block context, or None when PyYAML must decide."""
     if _NEEDS_PYYAML.search(s):
         return None
-    if s and _plain_allowed(s) and _reads_as_str(s):
+    if s and _plain_allowed(s) and reads_as_str(s):
         return s
     return "'" + s.replace("'", "''") + "'"
 
@@ -105,7 +105,7 @@ def _fast(mapping: Mapping[str, Any]) -> str | None:
     lines = []
     shared = set()  # PyYAML writes an object met twice (a list, a date) as an anchor and an alias
     for key, value in mapping.items():
-        if not isinstance(key, str) or not _KEY.match(key) or not _reads_as_str(key):
+        if not isinstance(key, str) or not _KEY.match(key) or not reads_as_str(key):
             return None
         if isinstance(value, (list, dt.date)):
             if id(value) in shared:

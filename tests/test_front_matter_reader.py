@@ -36,6 +36,11 @@ def outcome(load, text: str):
     "t:\n" + "".join(" " * i + "- \n" for i in range(600)),
     "a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]",
     "title: !!python/object:os.system x",
+    # lines of `key: string` (read without PyYAML's constructor) and near misses
+    'layout: post\ntitle: " 城西 社区, [图书馆] #1 "\ndate: 2022-01-25 13:47:42 +0800\ntags: 邮政 快递',
+    "title: a:b\nurl: http://x.cn/a?b=1", "title: a: b", "title: 标题:", "title: 标题 ", "title: 标\u00a0题",
+    "a: x\na: y", "yes: x", "title: yes", "title: 12", "title: 2022-01-25", "title: ~", "title: -x",
+    'title: "a\\"b"', "title: 'x'", "title: 《书名》", "title: x\n", "title: x\r\ndate: y",
 ])
 def test_front_matter_is_read_as_pyyaml_reads_it(text):
     assert outcome(_load_yaml, text) == outcome(yaml.safe_load, text)

@@ -224,7 +224,7 @@ class DebrisPass(Pass):
             return doc  # a document of nothing but links is not debris
         doc = without_blocks(doc, ctx, drop)
         if url and not doc.metadata.url:
-            doc = dataclasses.replace(doc, metadata=dataclasses.replace(doc.metadata, url=url))
+            doc = Document(dataclasses.replace(doc.metadata, url=url), doc.blocks)
         return doc
 
 

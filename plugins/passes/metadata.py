@@ -279,7 +279,7 @@ class MetadataPass(Pass):
                     blocks[j] = _with_last_text(blocks[j], index, new)
                     if blocks[j] is None:
                         drop.append(j)
-                    doc = dataclasses.replace(doc, blocks=tuple(b if b is not None else Para(()) for b in blocks))
+                    doc = Document(doc.metadata, tuple([b if b is not None else Para(()) for b in blocks]))
         if not found.authors and not meta.authors and top < len(blocks) and isinstance(blocks[top], Para):
             lead = stringify(blocks[top])
             m = DATELINE_CREDIT.match(lead)
@@ -291,7 +291,7 @@ class MetadataPass(Pass):
         doc = without_blocks(doc, ctx, drop)
         if title == meta.title and not (found.authors or found.date or found.source or found.editors):
             return doc  # (what `_merged` would make is `meta` itself)
-        return dataclasses.replace(doc, metadata=_merged(meta, title, found))
+        return Document(_merged(meta, title, found), doc.blocks)
 
 
 def _credit_names(credit: str) -> list[str]:

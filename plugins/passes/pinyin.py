@@ -193,7 +193,11 @@ class PinyinPass(Pass):
                 break  # all that is asked
         allow_toneless = toned >= 2
 
+        fixed: list[tuple[str, int | None, int]] = []  # (text, line, block) with readings removed
+        count = 0
+
         def fix(text: str, index: int) -> str:
+            nonlocal count
             found = ANNOTATION_RE.findall(text) if "(" in text or "（" in text else None
             if not found:
                 return text
@@ -206,11 +210,16 @@ class PinyinPass(Pass):
             else:
                 keep = iter(verdicts)
                 new = ANNOTATION_RE.sub(lambda m: "" if next(keep) else m.group(0), text)
-            line, block = ctx.line_of(index), index + 1
-            ctx.defer(removed, lambda: _described(text, allow_toneless, line, block))
+            count += removed
+            fixed.append((text, ctx.line_of(index), index + 1))
             return new
 
-        return map_block_text(doc, fix)
+        doc = map_block_text(doc, fix)
+        # one deferred batch for the document (the report keeps the same changes in the same
+        # order as with one per paragraph), described only if the report is read
+        ctx.defer(count, lambda: [change for text, line, block in fixed
+                                  for change in _described(text, allow_toneless, line, block)])
+        return doc
 
 
 def _described(text: str, allow_toneless: bool, line: int | None, block: int) -> list[tuple]:

@@ -90,6 +90,11 @@ def _touches(s: str, i: int) -> bool:
     return (i > 0 and _CJK_AT(s, i - 1) is not None) or _CJK_AT(s, i + 1) is not None
 
 
+def _may_protect(s: str) -> bool:
+    """Whether `s` may hold what `_PROTECTED` finds (a URL, an e-mail address): not without these."""
+    return "/" in s or "@" in s or "www." in s
+
+
 def _first_space(s: str) -> int:
     """The position of the first space (ASCII, U+3000, NBSP, tab) in `s`, -1 if none: found by
     string searches, many times faster than the regex engine's scan for a class of characters."""
@@ -146,7 +151,7 @@ def convert(text: str, prev: str = "", nxt: str = "", *, line_start: bool = True
         return text, []
     s = prev + text + nxt
     off = len(prev)
-    protected = [(m.start(), m.end()) for m in _PROTECTED.finditer(s)] if ("/" in s or "@" in s or "www." in s) else []
+    protected = [(m.start(), m.end()) for m in _PROTECTED.finditer(s)] if _may_protect(s) else []
 
     edits: dict[int, str] = {}  # position in s -> the full-width replacement
     opens: list[int] = []
@@ -279,7 +284,9 @@ def convert_fully(text: str, prev: str = "", nxt: str = "", *, line_start: bool 
     A round that only converted marks one for one (no ellipsis, dash or space) and left no
     straight quote needs no second: every mark left touches no Chinese, and none is beside a
     converted one (`_beside_converted` converted those in the same round), so the second round
-    would find what the first did."""
+    would find what the first did. Nor does one that left an odd number of straight quotes (none
+    inside a URL or e-mail address, `_PROTECTED`): they were not paired in the first round (an
+    even number is paired or left in pairs), and are not in the second."""
     rounds = []
     while True:
         new, edits = convert(text, prev, nxt, line_start=line_start, line_end=line_end)
@@ -289,7 +296,8 @@ def convert_fully(text: str, prev: str = "", nxt: str = "", *, line_start: bool 
         if len(rounds) == 4 or not (_CANDIDATE.search(new) or '"' in new or "..." in new or "。。。" in new
                                     or "--" in new or "……" in new or "——" in new):  # (4: a guard, never reached)
             return new, rounds
-        if '"' not in new and all(len(rep) == 1 for _, _, rep in edits):  # (the marks' replacements)
+        if all(len(rep) == 1 for _, _, rep in edits) and (  # (the marks' replacements)
+                '"' not in new or (new.count('"') % 2 and not _may_protect(prev + new + nxt))):
             return new, rounds
         text = new
 
@@ -369,24 +377,32 @@ class PunctuationPass(Pass):
     description = "full-width punctuation in Chinese text; indentation and stray spaces removed"
 
     def run(self, doc: Document, ctx: PassContext) -> Document:
-        defer, line_of = ctx.defer, ctx.line_of
+        line_of = ctx.line_of
+        rounds_made: list[tuple[str, list, int | None, int]] = []  # (text, its edits, line, block)
+        count = 0
 
         def make(index: int):
             def fix(text: str, prev: str, nxt: str) -> str:
+                nonlocal count
                 new, rounds = convert_fully(text, prev, nxt, line_start=prev in ("", "\n"),
                                             line_end=nxt in ("", "\n"))
                 if not rounds:
                     return new
                 line, block = line_of(index), index + 1
                 for before, edits in rounds:
-                    # one change per cluster of edits, described only if the report is read
-                    defer(_clusters(edits), lambda before=before, edits=edits: [
-                        (kind, old, after, line, block) for kind, old, after in _described(before, edits)])
+                    count += _clusters(edits)  # one change per cluster of edits
+                    rounds_made.append((before, edits, line, block))
                 return new
 
             return fix
 
-        return rewrite_document(doc, make)
+        doc = rewrite_document(doc, make)
+        # One deferred batch for the whole pass, described only if the report is read: the
+        # report keeps the same changes, in the same order, as with a batch per paragraph (the
+        # first ones, up to its limit), and a paragraph costs a list append, not two closures.
+        ctx.defer(count, lambda: [(kind, old, after, line, block) for before, edits, line, block in rounds_made
+                                  for kind, old, after in _described(before, edits)])
+        return doc
 
 
 def _clusters(edits: list[tuple[int, int, str]]) -> int:

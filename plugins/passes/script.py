@@ -67,7 +67,9 @@ def _tables() -> tuple[re.Pattern, re.Pattern]:
         _classify([c for c in chars if c not in _KNOWN])
         classes = (char_class([c for c in chars if _KNOWN[c] < 0]), char_class([c for c in chars if _KNOWN[c] > 0]))
         disk_cache.store("script-tables", key, classes)
-    return regex_cache.compile(f"[{classes[0]}]"), regex_cache.compile(f"[{classes[1]}]")
+    # (each with an empty group: `findall` then lists empty strings, not a new one-character
+    # string per match, a tenth less time)
+    return regex_cache.compile(f"[{classes[0]}]()"), regex_cache.compile(f"[{classes[1]}]()")
 
 
 def _counted_evidence(text: str) -> tuple[int, int]:
@@ -111,7 +113,7 @@ def evidence(text: str) -> tuple[int, int]:
 
 def _count(pattern: re.Pattern, text: str, step: int = 1 << 16) -> int:
     """Matches of `pattern` (one character each) in `text`, a slice at a time: a list of every
-    match of a 50 MB article would be hundreds of megabytes of one-character strings."""
+    match of a 50 MB article would be hundreds of megabytes."""
     return sum(len(pattern.findall(text, start, start + step)) for start in range(0, len(text), step))
 
 
@@ -141,7 +143,7 @@ class ScriptPass(Pass):
         if not language:
             return doc
         ctx.change("language", "", language, message=f"{simp} Simplified, {trad} Traditional characters")
-        return dataclasses.replace(doc, metadata=dataclasses.replace(doc.metadata, language=language))
+        return Document(dataclasses.replace(doc.metadata, language=language), doc.blocks)
 
 
 @hookimpl

@@ -99,7 +99,7 @@ def rewrite_document(doc: Document, make_fn: Callable[[int], TextFn]) -> Documen
     """Apply `make_fn(i)` (a text function that knows the top-level block index `i`, for
     reporting locations) to every text run in every block."""
     blocks = tuple([rewrite_block(b, make_fn(i)) for i, b in enumerate(doc.blocks)])
-    return doc if blocks == doc.blocks else dataclasses.replace(doc, blocks=blocks)
+    return doc if blocks == doc.blocks else Document(doc.metadata, blocks)  # (dataclasses.replace, faster)
 
 
 def without_blocks(doc: Document, ctx: PassContext, indices: Iterable[int]) -> Document:
@@ -111,7 +111,7 @@ def without_blocks(doc: Document, ctx: PassContext, indices: Iterable[int]) -> D
     for i in sorted(drop, reverse=True):
         if i < len(ctx.block_lines):
             del ctx.block_lines[i]
-    return dataclasses.replace(doc, blocks=tuple(b for i, b in enumerate(doc.blocks) if i not in drop))
+    return Document(doc.metadata, tuple([b for i, b in enumerate(doc.blocks) if i not in drop]))
 
 
 def snippet(text: str, start: int, end: int, radius: int = 4) -> str:

@@ -51,6 +51,11 @@ def detect_wrap(lines: list[str]) -> Wrap | None:
         return None
     widths = [display_width(t) for t in trimmed]
     rows = [(widths[i], lines[i]) for i in nonblank]
+    # The same with display widths (one paragraph per line of Chinese: half the characters):
+    # every width tried is at most _MAX_WIDTH, so these lines are all `too_wide` below, and no
+    # width needs trying
+    if sum(1 for w, _ in rows if w > _MAX_WIDTH + 2) > 0.05 * len(rows):
+        return None
     counts = Counter(w for w, _ in rows)
     best: tuple[int, int] | None = None
     for w in counts:
