@@ -294,7 +294,9 @@ def convert_fully(text: str, prev: str = "", nxt: str = "", *, line_start: bool 
             return text, rounds
         rounds.append((text, edits))
         if len(rounds) == 4 or not (_CANDIDATE.search(new) or '"' in new or "..." in new or "。。。" in new
-                                    or "--" in new or "……" in new or "——" in new):  # (4: a guard, never reached)
+                                    or "--" in new or "……" in new or "——" in new  # (4: a guard, never reached)
+                                    # a removed space can put a closer after a full stop: `汉. 》`
+                                    or ("." in new and _PERIOD.search(prev + new + nxt) is not None)):
             return new, rounds
         if all(len(rep) == 1 for _, _, rep in edits) and (  # (the marks' replacements)
                 '"' not in new or (new.count('"') % 2 and not _may_protect(prev + new + nxt))):
