@@ -71,3 +71,31 @@ def test_inspect_says_how_many_changes_were_omitted(tmp_path):
     data = json.loads(run_cli("inspect", str(path), "--changes", "--json").stdout)
     assert data["counts"]["punctuation"] == n and data["omitted"] == {"punctuation": 7}
     assert sum(1 for c in data["changes"] if c["step"] == "punctuation") == DETAIL_LIMIT
+
+
+def test_a_pass_recording_in_batches_reports_every_change_in_order_and_keeps_only_the_detail():
+    """The punctuation and pinyin passes record their changes a batch at a time (`ChangeBatch`,
+    ~1,000 changes a batch): a long document's report has the changes each paragraph alone
+    would give, in order, and past the detail limit it counts them without keeping them."""
+    import dataclasses
+
+    from wenzhuan.model import Document, Para, Text
+    from wenzhuan.plugins.passes.pinyin import PinyinPass
+    from wenzhuan.plugins.passes.punctuation import PunctuationPass
+    from wenzhuan.registry import PassContext
+
+    for pass_, text in ((PunctuationPass(), "第{}段,内容正常!"), (PinyinPass(), "第{}段经(jīng)营正常")):
+        paras = [Para((Text(text.format(i)),)) for i in range(2500)]
+        full = ChangeReport(detail_limit=None)
+        pass_.run(Document(blocks=tuple(paras)), PassContext(full, pass_.name))
+        alone = []
+        for i, para in enumerate(paras):
+            one = ChangeReport(detail_limit=None)
+            pass_.run(Document(blocks=(para,)), PassContext(one, pass_.name))
+            alone += [dataclasses.replace(c, block=i + 1) for c in one.changes]
+        assert full.changes == alone and len(alone) >= 2500, pass_.name
+
+        capped = ChangeReport(detail_limit=1500)
+        pass_.run(Document(blocks=tuple(paras)), PassContext(capped, pass_.name))
+        assert capped.counts() == {pass_.name: len(alone)}
+        assert capped.changes == alone[:1500] and capped.omitted == {pass_.name: len(alone) - 1500}

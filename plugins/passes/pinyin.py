@@ -26,6 +26,7 @@ from wenzhuan.model import Document
 from wenzhuan.registry import Pass, PassContext
 
 from ._hanzi import is_han, map_block_text
+from .textops import ChangeBatch
 
 _TONE_MARKS = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0300": 4}
 # A parenthesis (half or full width) around one Latin syllable, right after a Han character:
@@ -193,11 +194,10 @@ class PinyinPass(Pass):
                 break  # all that is asked
         allow_toneless = toned >= 2
 
-        fixed: list[tuple[str, int | None, int]] = []  # (text, line, block) with readings removed
-        count = 0
+        # (text, line, block) of each run whose readings were removed
+        changes = ChangeBatch(ctx, lambda f: _described(f[0], allow_toneless, f[1], f[2]))
 
         def fix(text: str, index: int) -> str:
-            nonlocal count
             found = ANNOTATION_RE.findall(text) if "(" in text or "（" in text else None
             if not found:
                 return text
@@ -210,15 +210,11 @@ class PinyinPass(Pass):
             else:
                 keep = iter(verdicts)
                 new = ANNOTATION_RE.sub(lambda m: "" if next(keep) else m.group(0), text)
-            count += removed
-            fixed.append((text, ctx.line_of(index), index + 1))
+            changes.add(removed, (text, ctx.line_of(index), index + 1))
             return new
 
         doc = map_block_text(doc, fix)
-        # one deferred batch for the document (the report keeps the same changes in the same
-        # order as with one per paragraph), described only if the report is read
-        ctx.defer(count, lambda: [change for text, line, block in fixed
-                                  for change in _described(text, allow_toneless, line, block)])
+        changes.flush()
         return doc
 
 

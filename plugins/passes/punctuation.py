@@ -34,7 +34,7 @@ from wenzhuan import regex_cache
 from wenzhuan.hookspecs import hookimpl
 from wenzhuan.model import Document
 from wenzhuan.plugins.hanzi import CJK_PUNCT, HAN, INDENT
-from wenzhuan.plugins.passes.textops import rewrite_document, snippet
+from wenzhuan.plugins.passes.textops import ChangeBatch, rewrite_document, snippet
 from wenzhuan.registry import Pass, PassContext
 
 FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
@@ -380,30 +380,25 @@ class PunctuationPass(Pass):
 
     def run(self, doc: Document, ctx: PassContext) -> Document:
         line_of = ctx.line_of
-        rounds_made: list[tuple[str, list, int | None, int]] = []  # (text, its edits, line, block)
-        count = 0
+        # (text before a round, the round's edits, line, block) -> one change per cluster of edits
+        changes = ChangeBatch(ctx, lambda r: [(kind, old, after, r[2], r[3])
+                                              for kind, old, after in _described(r[0], r[1])])
 
         def make(index: int):
             def fix(text: str, prev: str, nxt: str) -> str:
-                nonlocal count
                 new, rounds = convert_fully(text, prev, nxt, line_start=prev in ("", "\n"),
                                             line_end=nxt in ("", "\n"))
                 if not rounds:
                     return new
                 line, block = line_of(index), index + 1
                 for before, edits in rounds:
-                    count += _clusters(edits)  # one change per cluster of edits
-                    rounds_made.append((before, edits, line, block))
+                    changes.add(_clusters(edits), (before, edits, line, block))
                 return new
 
             return fix
 
         doc = rewrite_document(doc, make)
-        # One deferred batch for the whole pass, described only if the report is read: the
-        # report keeps the same changes, in the same order, as with a batch per paragraph (the
-        # first ones, up to its limit), and a paragraph costs a list append, not two closures.
-        ctx.defer(count, lambda: [(kind, old, after, line, block) for before, edits, line, block in rounds_made
-                                  for kind, old, after in _described(before, edits)])
+        changes.flush()
         return doc
 
 

@@ -1,10 +1,11 @@
 """Helpers the normalizer passes share: rewriting text runs with their neighbours in view,
-and removing top-level blocks while keeping the reader's line numbers in step."""
+removing top-level blocks while keeping the reader's line numbers in step, and recording many
+small changes cheaply (`ChangeBatch`)."""
 
 from __future__ import annotations
 
 import dataclasses
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 from wenzhuan.model import (
     BlockQuote, BulletList, Code, Div, Document, Heading, LineBreak, OrderedList, Para, Text,
@@ -17,6 +18,33 @@ from wenzhuan.walk import merge_text
 TextFn = Callable[[str, str, str], str]
 
 _CONTAINERS = (BlockQuote, Div)
+
+
+class ChangeBatch:
+    """Changes a pass makes in many places, recorded with `ctx.defer` a batch at a time and
+    described (`describe(item)` -> the item's changes, in order) only if the report is read.
+
+    One deferred entry per batch costs a paragraph a list append instead of a closure; batches
+    of about `size` changes keep a long document from holding every paragraph's record until the
+    pass ends, when the report keeps only its first changes in detail (`ChangeReport.defer` drops
+    what is past its limit). The report gets the same changes, in the same order, either way."""
+
+    def __init__(self, ctx: PassContext, describe: Callable[[Any], Sequence[tuple]], size: int = 1000):
+        self.ctx, self.describe, self.size = ctx, describe, size
+        self.items: list = []
+        self.count = 0
+
+    def add(self, count: int, item: Any) -> None:
+        """`count` changes that `describe(item)` lists."""
+        self.items.append(item)
+        self.count += count
+        if self.count >= self.size:
+            self.flush()
+
+    def flush(self) -> None:
+        items, describe = self.items, self.describe
+        self.ctx.defer(self.count, lambda: [change for item in items for change in describe(item)])
+        self.items, self.count = [], 0
 
 
 def _flat(nodes, out: list) -> None:
