@@ -1066,13 +1066,20 @@ class _Claims:
         for number in range(workers):
             self.set_current(number, -1)
 
-    def claim(self, number: int | None = None) -> int | None:
-        """The next file, recorded as worker `number`'s in the same step (so a worker killed
-        right after claiming still leaves a trace of its file); None when all are claimed."""
+    @contextlib.contextmanager
+    def _locked(self):
         import fcntl
 
         fcntl.lockf(self.fd, fcntl.LOCK_EX)
         try:
+            yield
+        finally:
+            fcntl.lockf(self.fd, fcntl.LOCK_UN)
+
+    def claim(self, number: int | None = None) -> int | None:
+        """The next file, recorded as worker `number`'s in the same step (so a worker killed
+        right after claiming still leaves a trace of its file); None when all are claimed."""
+        with self._locked():
             i = int.from_bytes(self.memory[0:8], "little", signed=True)
             if i >= self.total:
                 return None
@@ -1080,19 +1087,15 @@ class _Claims:
             if number is not None:
                 self.set_current(number, i)
             return i
-        finally:
-            fcntl.lockf(self.fd, fcntl.LOCK_UN)
 
     def exhausted(self) -> bool:
         """Whether every file has been claimed (a read without the lock: the counter only grows)."""
         return int.from_bytes(self.memory[0:8], "little", signed=True) >= self.total
 
     def stop(self) -> None:
-        import fcntl
-
-        fcntl.lockf(self.fd, fcntl.LOCK_EX)
-        self.memory[0:8] = self.total.to_bytes(8, "little", signed=True)
-        fcntl.lockf(self.fd, fcntl.LOCK_UN)
+        """No file is claimed any more."""
+        with self._locked():
+            self.memory[0:8] = self.total.to_bytes(8, "little", signed=True)
 
     def current(self, number: int) -> int:
         at = 8 * (1 + number)
