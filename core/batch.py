@@ -895,13 +895,11 @@ class _Chunker:
         return jobs
 
 
-def _warm_up(todo: Sequence[Job], settings: Settings,
-             finish: Callable[[FileResult], None]) -> tuple[list[Job], list[FileResult]]:
+def _warm_up(todo: Sequence[Job], settings: Settings, finish: Callable[[FileResult], None]) -> list[Job]:
     """Convert a few files spread over `todo` in this process (see `WARM_FILES`); returns the
-    other jobs and the results."""
+    other jobs."""
     n = max(1, min(WARM_FILES, len(todo) // WARM_EVERY))
     picks = {i * (len(todo) - 1) // max(1, n - 1) for i in range(n)}
-    results = []
     for i in sorted(picks):
         try:
             small = os.stat(todo[i].input).st_size <= WARM_MAX_BYTES
@@ -910,9 +908,8 @@ def _warm_up(todo: Sequence[Job], settings: Settings,
         if not small:
             picks.discard(i)
             continue
-        results.append(convert_one(todo[i], settings))
-        finish(results[-1])
-    return [job for i, job in enumerate(todo) if i not in picks], results
+        finish(convert_one(todo[i], settings))
+    return [job for i, job in enumerate(todo) if i not in picks]
 
 
 # Forked workers send each result as soon as they have it; the main process takes what has come
@@ -936,7 +933,7 @@ def _run_forked(todo: Sequence[Job], settings: Settings, workers: int,
     from multiprocessing.connection import Pipe
     from multiprocessing.connection import wait as wait_ready
 
-    todo, _ = _warm_up(todo, settings, finish)
+    todo = _warm_up(todo, settings, finish)
     workers = min(workers, len(todo))
     if not workers:
         return
