@@ -68,7 +68,7 @@ def test_converting_again_changes_nothing(text):
     ("一. 总则", "一. 总则"), ("第一.  加强领导", "第一.  加强领导"), ("甲. 乙. 丙.", "甲. 乙. 丙."),
     ("十二. 附则", "十二. 附则"), ("这是第十.", "这是第十。"),
     # removing the stray space brings the closer to the full stop, which then ends the sentence
-    ("汉. 》", "汉。》"), ("（走了. ）", "（走了。）"),
+    ("汉. 》", "汉。》"), ("（走了. ）", "（走了。）"), ('他走了. "你好"他说', "他走了。“你好”他说"),
 ])
 def test_marks_beside_converted_ones(text, expected):
     assert convert_fully(text)[0] == expected

@@ -293,12 +293,14 @@ def convert_fully(text: str, prev: str = "", nxt: str = "", *, line_start: bool 
         if not edits:
             return text, rounds
         rounds.append((text, edits))
+        # a full stop the round made convertible: a removed space put a closer after it (`汉. 》`),
+        # or a quote it converted opens what follows it (`走了. "你好"` -> `走了. “你好”`)
+        period = "." in new and _PERIOD.search(prev + new + nxt) is not None
         if len(rounds) == 4 or not (_CANDIDATE.search(new) or '"' in new or "..." in new or "。。。" in new
                                     or "--" in new or "……" in new or "——" in new  # (4: a guard, never reached)
-                                    # a removed space can put a closer after a full stop: `汉. 》`
-                                    or ("." in new and _PERIOD.search(prev + new + nxt) is not None)):
+                                    or period):
             return new, rounds
-        if all(len(rep) == 1 for _, _, rep in edits) and (  # (the marks' replacements)
+        if not period and all(len(rep) == 1 for _, _, rep in edits) and (  # (the marks' replacements)
                 '"' not in new or (new.count('"') % 2 and not _may_protect(prev + new + nxt))):
             return new, rounds
         text = new
