@@ -295,12 +295,16 @@ def convert_fully(text: str, prev: str = "", nxt: str = "", *, line_start: bool 
         rounds.append((text, edits))
         # a full stop the round made convertible: a removed space put a closer after it (`汉. 》`),
         # or a quote it converted opens what follows it (`走了. "你好"` -> `走了. “你好”`)
-        period = "." in new and _PERIOD.search(prev + new + nxt) is not None
+        # (and indentation left at an end: only in a text with a line break inside, which no
+        # document's Text has, `x ⏎ ` -> `x ⏎` -> `x⏎`, as `$` matches before a final newline)
+        more = ("." in new and _PERIOD.search(prev + new + nxt) is not None
+                or "\n" in new and (line_end and _trailing_indent(new) is not None
+                                    or line_start and _LEADING.match(new) is not None))
         if len(rounds) == 4 or not (_CANDIDATE.search(new) or '"' in new or "..." in new or "。。。" in new
                                     or "--" in new or "……" in new or "——" in new  # (4: a guard, never reached)
-                                    or period):
+                                    or more):
             return new, rounds
-        if not period and all(len(rep) == 1 for _, _, rep in edits) and (  # (the marks' replacements)
+        if not more and all(len(rep) == 1 for _, _, rep in edits) and (  # (the marks' replacements)
                 '"' not in new or (new.count('"') % 2 and not _may_protect(prev + new + nxt))):
             return new, rounds
         text = new
