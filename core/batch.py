@@ -568,7 +568,6 @@ class Journal:
             self._fh.close()
             self._fh = None
 
-
     def _settled(self, entry: dict) -> dict | None:
         """`entry` as the closing run leaves it (see `close`); None to drop it."""
         since = entry.get("restarted") if entry.get("state") == "done" else entry.get("at")
