@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from itertools import chain
 from pathlib import Path
 from typing import BinaryIO, Callable, Sequence
 
@@ -34,9 +35,9 @@ def check_output(output: Path, inputs: Sequence[Path], *, force: bool) -> None:
 def write_atomic(output: Path, data: bytes, *, sync: bool = True, tidy: bool = True) -> None:
     """Write to a temporary file beside `output`, then rename it into place: complete or absent.
 
-    On Linux the data goes into an unnamed file first (`O_TMPFILE`), which gets a name (a
-    `.NAME.*.part` beside the output) only once it is complete, just before the rename: a process
-    killed while writing leaves nothing behind. Elsewhere a named temporary file is used from
+    On Linux the data goes into an unnamed file first (`O_TMPFILE`), which gets a name only once
+    it is complete: the output's own when there is no such file yet, else a `.NAME.*.part` beside
+    it, renamed over it. A process killed while writing leaves nothing behind. Elsewhere a named temporary file is used from
     the start: a kill can leave that `.part` (named with the writing process's id), and the next
     successful write of the same output removes it once that process is gone, as the batch runner does.
     The output gets the usual permissions (0666 less the umask, or the folder's default ACL).
@@ -67,6 +68,11 @@ def _write_atomic(output: Path, fill: Callable[[BinaryIO], object], *, sync: boo
     try:
         try:
             tmp = _write_unnamed(output, fill, sync, buffering)
+            if tmp is _PLACED:
+                tmp = None
+                if tidy:
+                    _remove_orphans(output)
+                return
             if tmp is None:
                 tmp = _write_named(output, fill, sync, buffering)
         except OSError as exc:
@@ -132,10 +138,14 @@ _NO_TMPFILE: set[int] = set()  # devices where O_TMPFILE files cannot be linked 
 
 _PROC_FD = os.path.isdir("/proc/self/fd")  # (how an unnamed file gets a name: see below)
 
+_PLACED = "placed"  # (`_write_unnamed`: the output itself is the file written, nothing to rename)
+
 
 def _write_unnamed(output: Path, fill: Callable[[BinaryIO], object], sync: bool, buffering: int) -> str | None:
-    """Write `data` to an unnamed file (Linux `O_TMPFILE`) beside `output` and give it a
-    temporary name once complete; None where that is not possible (then `_write_named`)."""
+    """Write `data` to an unnamed file (Linux `O_TMPFILE`) beside `output` and, once complete,
+    give it the output's name if there is no such file yet (`_PLACED`: a link never replaces a
+    file, so it appears whole or not at all, as a rename would make it), else a temporary name
+    to rename over it; None where that is not possible (then `_write_named`)."""
     flag = getattr(os, "O_TMPFILE", None)
     if flag is None or not _PROC_FD:
         return None
@@ -155,11 +165,13 @@ def _write_unnamed(output: Path, fill: Callable[[BinaryIO], object], sync: bool,
         except OSError:
             folder = None
         try:
-            for _ in range(100 if folder is not None else 0):
-                name = f".{output.name}.{os.getpid()}-{os.urandom(6).hex()}.part"
+            # most outputs are new (a batch's): one link, without the temporary name's link and
+            # rename, two more changes to the folder: a third of the time a write took
+            temporary = (f".{output.name}.{os.getpid()}-{os.urandom(6).hex()}.part" for _ in range(100))
+            for name in chain((output.name,), temporary) if folder is not None else ():
                 try:
                     os.link(f"/proc/self/fd/{fd}", name, src_dir_fd=folder, dst_dir_fd=folder, follow_symlinks=True)
-                    return str(output.parent / name)
+                    return _PLACED if name == output.name else str(output.parent / name)
                 except FileExistsError:
                     continue
                 except OSError:  # the file system cannot link it (EXDEV on overlayfs, ...)

@@ -112,6 +112,26 @@ def test_a_failing_stream_keeps_the_existing_output(tmp_path, monkeypatch):
     assert leftovers(tmp_path, ["out.md"]) == []
 
 
+
+def test_a_new_output_is_linked_in_place_and_an_existing_one_replaced(tmp_path, monkeypatch):
+    """Where unnamed files can be linked (Linux), a new output gets its name by one link, without
+    a temporary name to rename; an existing one is replaced by a rename: a process holding the old
+    file open still reads the old content."""
+    if not (hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd")):
+        pytest.skip("no O_TMPFILE here: outputs are always renamed into place")
+    renames = []
+    real_replace = os.replace
+    monkeypatch.setattr(os, "replace", lambda a, b: (renames.append(b), real_replace(a, b)))
+    target = tmp_path / "out.md"
+    write_atomic(target, b"first", sync=False, tidy=False)
+    assert target.read_bytes() == b"first" and os.listdir(tmp_path) == ["out.md"]
+    assert renames == []
+    with open(target, "rb") as held:
+        write_atomic(target, b"second", sync=False, tidy=False)
+        assert held.read() == b"first"  # (the old file, unlinked by the rename, not rewritten)
+    assert renames == [target]
+    assert target.read_bytes() == b"second" and os.listdir(tmp_path) == ["out.md"]
+
 SLOW = '''
 import os, time
 from wenzhuan.api import hookimpl, Writer
