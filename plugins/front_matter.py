@@ -1,6 +1,6 @@
 """YAML front matter, byte for byte as PyYAML's safe dumper writes it, without its cost.
 
-`dump(mapping)` writes what `yaml.dump(mapping, Dumper=FrontMatterDumper, allow_unicode=True,
+`dump(mapping)` writes what `yaml.dump(mapping, Dumper=front_matter_dumper(), allow_unicode=True,
 sort_keys=False, default_flow_style=False, width=10**9)` writes. The usual shapes (plain keys;
 strings, lists of strings, dates, booleans, integers and null as values) are written here, each
 string plain or single-quoted by PyYAML's own rules (`Emitter.analyze_scalar`,
@@ -16,30 +16,69 @@ import functools
 import re
 from typing import Any, Mapping
 
-import yaml
-
 from wenzhuan import regex_cache
 
+# PyYAML (nine milliseconds to import) is imported only for what the fast paths leave to it:
+# most front matter is read (the Markdown reader's `_simple_front_matter`) and written here.
 
-class FrontMatterDumper(yaml.SafeDumper):
+
+@functools.lru_cache(maxsize=None)
+def front_matter_dumper() -> type:
     """PyYAML's safe dumper, but strings holding characters YAML treats as line breaks (NEL,
     U+2028, U+2029) are double-quoted, where they are escaped; plain or single-quoted, PyYAML
     folds them into spaces."""
+    import yaml
 
+    class FrontMatterDumper(yaml.SafeDumper):
+        pass
 
-def _represent_str(dumper: yaml.SafeDumper, value: str):
-    style = '"' if any(c in value for c in "\x85\u2028\u2029") else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+    def represent_str(dumper: yaml.SafeDumper, value: str):
+        style = '"' if any(c in value for c in "\x85\u2028\u2029") else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
+    FrontMatterDumper.add_representer(str, represent_str)
+    return FrontMatterDumper
 
-FrontMatterDumper.add_representer(str, _represent_str)
 
 # Characters PyYAML does not write as they are in plain or single-quoted scalars (with
 # allow_unicode): control characters, line breaks (NEL, U+2028, U+2029 too), surrogates, the BOM,
 # U+FFFE, U+FFFF and U+10FFFF. (As a positive class: its complement takes 10 ms to compile.)
 _NEEDS_PYYAML = regex_cache.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff\U0010ffff]")
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,63}\Z")
-_RESOLVERS = FrontMatterDumper.yaml_implicit_resolvers
+
+# PyYAML's implicit types (`yaml.resolver.Resolver`, MIT licence), as it registers them: the tag,
+# the regex, the first characters a plain scalar of that type can have. Copied so that the fast
+# paths need not import PyYAML; tests/test_front_matter_writer.py checks them against its table.
+_IMPLICIT = (
+    ("tag:yaml.org,2002:bool", re.compile(r'''^(?:yes|Yes|YES|no|No|NO
+                    |true|True|TRUE|false|False|FALSE
+                    |on|On|ON|off|Off|OFF)$''', re.X), "yYnNtTfFoO"),
+    ("tag:yaml.org,2002:float", re.compile(r'''^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
+                    |\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
+                    |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
+                    |[-+]?\.(?:inf|Inf|INF)
+                    |\.(?:nan|NaN|NAN))$''', re.X), "-+0123456789."),
+    ("tag:yaml.org,2002:int", re.compile(r'''^(?:[-+]?0b[0-1_]+
+                    |[-+]?0[0-7_]+
+                    |[-+]?(?:0|[1-9][0-9_]*)
+                    |[-+]?0x[0-9a-fA-F_]+
+                    |[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$''', re.X), "-+0123456789"),
+    ("tag:yaml.org,2002:merge", re.compile(r'^(?:<<)$'), "<"),
+    ("tag:yaml.org,2002:null", re.compile(r'''^(?: ~
+                    |null|Null|NULL
+                    | )$''', re.X), ("~", "n", "N", "")),
+    ("tag:yaml.org,2002:timestamp", re.compile(r'''^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
+                    |[0-9][0-9][0-9][0-9] -[0-9][0-9]? -[0-9][0-9]?
+                     (?:[Tt]|[ \t]+)[0-9][0-9]?
+                     :[0-9][0-9] :[0-9][0-9] (?:\.[0-9]*)?
+                     (?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$''', re.X), "0123456789"),
+    ("tag:yaml.org,2002:value", re.compile(r'^(?:=)$'), "="),
+    ("tag:yaml.org,2002:yaml", re.compile(r'^(?:!|&|\*)$'), "!&*"),
+)
+_RESOLVERS: dict[str, list[tuple[str, re.Pattern]]] = {}
+for _tag, _regexp, _firsts in _IMPLICIT:
+    for _first in _firsts:
+        _RESOLVERS.setdefault(_first, []).append((_tag, _regexp))
 
 
 def reads_as_str(s: str) -> bool:
@@ -123,5 +162,7 @@ def dump(mapping: Mapping[str, Any]) -> str:
     fast = _fast(mapping) if mapping else None
     if fast is not None:
         return fast
-    return yaml.dump(mapping, Dumper=FrontMatterDumper, allow_unicode=True, sort_keys=False,
+    import yaml
+
+    return yaml.dump(mapping, Dumper=front_matter_dumper(), allow_unicode=True, sort_keys=False,
                      default_flow_style=False, width=10**9)

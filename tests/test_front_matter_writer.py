@@ -10,12 +10,25 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wenzhuan.plugins import front_matter
-from wenzhuan.plugins.front_matter import FrontMatterDumper
+from wenzhuan.plugins.front_matter import front_matter_dumper
 
 
 def pyyaml(mapping) -> str:
-    return yaml.dump(mapping, Dumper=FrontMatterDumper, allow_unicode=True, sort_keys=False,
+    return yaml.dump(mapping, Dumper=front_matter_dumper(), allow_unicode=True, sort_keys=False,
                      default_flow_style=False, width=10**9)
+
+
+def test_the_implicit_types_are_pyyamls():
+    """The copy of PyYAML's implicit types (so that front matter is read and written without
+    importing it) is its table, in its order, for every first character."""
+    from yaml.resolver import Resolver
+
+    def table(resolvers):
+        return {first: [(tag, regexp.pattern, regexp.flags) for tag, regexp in entries]
+                for first, entries in resolvers.items()}
+
+    assert table(front_matter._RESOLVERS) == table(Resolver.yaml_implicit_resolvers)
+    assert table(front_matter_dumper().yaml_implicit_resolvers) == table(Resolver.yaml_implicit_resolvers)
 
 
 AWKWARD = [

@@ -20,7 +20,6 @@ import re
 from types import SimpleNamespace
 from typing import Any
 
-import yaml
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore, normalize, text_join
 from markdown_it.token import Token
@@ -164,7 +163,11 @@ def split_front_matter(text: str) -> tuple[dict[str, Any] | None, str, int]:
         return None, text, 0
     try:
         data = _load_yaml(m.group(1)) or {}
-    except yaml.YAMLError:
+    except Exception as exc:  # noqa: BLE001 - only PyYAML's own errors mean "not front matter"
+        import yaml  # (imported already: the error came from it)
+
+        if not isinstance(exc, yaml.YAMLError):
+            raise
         return None, text, 0
     if not isinstance(data, dict):
         return None, text, 0
@@ -178,7 +181,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any] | None, str, int]:
 # and on deep nesting (PyYAML runs out of recursion, libyaml does not): front matter with any of
 # these characters, with enough indicators (`[ { - :`) to nest deeply, or that libyaml refuses,
 # goes through PyYAML.
-_LIBYAML_LOADER = getattr(yaml, "CSafeLoader", None)
+# (PyYAML is imported only for front matter that `_simple_front_matter` cannot read.)
 _NOT_FOR_LIBYAML = re.compile("[\t\ufeff\u2028\u2029\x85#?]")
 _NESTING = re.compile(r"[\[{:-]")  # each level of nesting takes one of these
 _LIBYAML_MAX_NESTING = 100  # far below PyYAML's recursion limit
@@ -215,10 +218,13 @@ def _load_yaml(text: str) -> Any:
     simple = _simple_front_matter(text)
     if simple is not None:
         return simple
-    if (_LIBYAML_LOADER is not None and not _NOT_FOR_LIBYAML.search(text)
+    import yaml
+
+    libyaml = getattr(yaml, "CSafeLoader", None)
+    if (libyaml is not None and not _NOT_FOR_LIBYAML.search(text)
             and len(_NESTING.findall(text)) < _LIBYAML_MAX_NESTING):
         try:
-            return yaml.load(text, Loader=_LIBYAML_LOADER)  # noqa: S506 - a safe loader
+            return yaml.load(text, Loader=libyaml)  # noqa: S506 - a safe loader
         except Exception:  # noqa: BLE001 - PyYAML gives the answer, or the error, below
             pass
     return yaml.safe_load(text)
