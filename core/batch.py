@@ -25,6 +25,7 @@ import functools
 import gc
 import hashlib
 import json
+import marshal
 import os
 import re
 import select
@@ -33,7 +34,7 @@ import sys
 import threading
 import time
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
@@ -929,9 +930,6 @@ def _run_forked(todo: Sequence[Job], settings: Settings, workers: int,
     one terminated (SIGTERM) mid-file leaves that file to be converted again. Stopping (Ctrl-C,
     `fail_fast`): no file is claimed any more and the running ones finish; a second Ctrl-C
     terminates the workers, whose results are still read to the end."""
-    from multiprocessing.connection import Pipe
-    from multiprocessing.connection import wait as wait_ready
-
     todo = _warm_up(todo, settings, finish)
     workers = min(workers, len(todo))
     if not workers:
@@ -939,7 +937,7 @@ def _run_forked(todo: Sequence[Job], settings: Settings, workers: int,
     if freeze:
         gc.freeze()  # (see run_batch) what the warm-up loaded too, before the workers inherit it
     claims = _Claims(len(todo), workers)
-    readers: dict[Any, tuple[int, int]] = {}  # a worker's pipe -> (its pid, its number)
+    readers: dict[_ResultReader, tuple[int, int]] = {}  # a worker's pipe -> (its pid, its number)
     done: set[int] = set()  # files with a result
     replacements = len(todo)  # (a bound: a worker that dies converting a file fails that file)
     stopping = False
@@ -948,16 +946,16 @@ def _run_forked(todo: Sequence[Job], settings: Settings, workers: int,
         claims.set_current(number, -1)
         sys.stdout.flush()  # (a worker must not write again what this process had buffered)
         sys.stderr.flush()
-        reader, writer = Pipe(duplex=False)
+        read_fd, write_fd = os.pipe()
         with _signals_held():  # (neither process may be interrupted half-made)
             pid = os.fork()
             if pid == 0:  # the worker: never returns
-                reader.close()
+                os.close(read_fd)
                 for other in readers:
                     other.close()
-                _forked_worker(claims, number, writer, todo, settings)
-            writer.close()
-            readers[reader] = (pid, number)
+                _forked_worker(claims, number, write_fd, todo, settings)
+            os.close(write_fd)
+            readers[_ResultReader(read_fd)] = (pid, number)
 
     def ended(reader) -> None:
         nonlocal replacements
@@ -978,15 +976,13 @@ def _run_forked(todo: Sequence[Job], settings: Settings, workers: int,
             start(number)
 
     def collect() -> None:
-        for reader in wait_ready(list(readers)):
-            try:
-                while True:
-                    i, result = reader.recv()
-                    done.add(i)
-                    finish(result)
-                    if not reader.poll():
-                        break
-            except (EOFError, OSError):  # the worker is gone: it finished, or died
+        ready, _, _ = select.select(list(readers), [], [])
+        for reader in ready:
+            results, gone = reader.read()
+            for i, result in results:
+                done.add(i)
+                finish(result)
+            if gone:  # the worker finished, or died (a result it was writing is lost with it)
                 ended(reader)
 
     try:
@@ -1106,7 +1102,54 @@ class _Claims:
         os.close(self.fd)
 
 
-def _forked_worker(claims: _Claims, number: int, conn, todo: Sequence[Job], settings: Settings) -> None:
+# A forked worker sends each result down its own pipe as a frame: its length (4 bytes) and the
+# marshalled (index, FileResult's fields). Plain os.pipe and marshal: multiprocessing.connection
+# and pickle took 7 ms to import, before the workers could start.
+_RESULT_FIELDS = tuple(f.name for f in fields(FileResult))
+
+
+def _send_result(fd: int, i: int, result: FileResult) -> None:
+    values = tuple(getattr(result, name) for name in _RESULT_FIELDS)
+    data = marshal.dumps((i, values))
+    view = memoryview(len(data).to_bytes(4, "little") + data)
+    while view:  # (a pipe may take less than all at once)
+        view = view[os.write(fd, view):]
+
+
+class _ResultReader:
+    """The main process's end of a worker's pipe: the results that have come in."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+        self.buffer = bytearray()
+
+    def fileno(self) -> int:
+        return self.fd
+
+    def read(self) -> tuple[list[tuple[int, FileResult]], bool]:
+        """The results complete so far (read once `select` finds more), and whether the
+        worker's end is closed (it exited or died)."""
+        try:
+            data = os.read(self.fd, 1 << 16)
+        except OSError:
+            data = b""
+        self.buffer += data
+        results, buffer, start = [], self.buffer, 0
+        while len(buffer) - start >= 4:
+            end = start + 4 + int.from_bytes(buffer[start:start + 4], "little")
+            if end > len(buffer):
+                break
+            i, values = marshal.loads(buffer[start + 4:end])
+            results.append((i, FileResult(*values)))
+            start = end
+        del buffer[:start]
+        return results, not data
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
+def _forked_worker(claims: _Claims, number: int, conn: int, todo: Sequence[Job], settings: Settings) -> None:
     """A forked worker's life (see `_run_forked`); ends the process, never returns. It starts
     with SIGINT and SIGTERM held (`_signals_held`) and lets them through once its own handlers
     are in place."""
@@ -1128,9 +1171,9 @@ def _forked_worker(claims: _Claims, number: int, conn, todo: Sequence[Job], sett
                 os._exit(128 + signal.SIGTERM)
             finally:
                 _IN_JOB = False
-            conn.send((i, result))
+            _send_result(conn, i, result)
             claims.set_current(number, -1)
-        conn.close()
+        os.close(conn)
     except BaseException:  # noqa: BLE001 - the main process reports the file as failed
         status = 1
     os._exit(status)  # (not the main process's exit handlers, nor its buffers)

@@ -260,6 +260,38 @@ def test_a_worker_that_dies_fails_only_its_file_and_another_takes_its_place(tmp_
     assert err_lines(rerun)[-1].startswith("wenzhuan: 9 files: 3 converted, 6 up to date, 0 failed in ")
 
 
+def test_results_come_through_a_workers_pipe_whole_however_they_are_cut():
+    """The frames a forked worker writes (`_send_result`) are read back as the same results,
+    whether several come in one read or one takes several (a result larger than a pipe's buffer);
+    a frame cut short by the worker's death is dropped, and the end of the pipe is reported."""
+    import threading
+
+    from wenzhuan.batch import FileResult, _ResultReader, _send_result
+
+    small = FileResult("/in/a.txt", {"markdown": "/out/a.md"}, "converted", seconds=0.25,
+                       changes={"punctuation": 3}, input_stat=(10, 20), output_stats={"/out/a.md": (5, 6)})
+    large = FileResult("/in/b.txt", {"markdown": "/out/b.md"}, "failed", error="错误" * 10,
+                       warnings=[f"警告 {i}" for i in range(20_000)], up_to_date=["/out/b.html"])
+    read_fd, write_fd = os.pipe()
+    reader = _ResultReader(read_fd)
+    _send_result(write_fd, 0, small)
+    _send_result(write_fd, 1, small)
+    assert reader.read() == ([(0, small), (1, small)], False)
+    writing = threading.Thread(target=_send_result, args=(write_fd, 2, large))  # (> 64 KB: blocks)
+    writing.start()
+    got = []
+    while not got:
+        results, gone = reader.read()
+        got += results
+        assert not gone
+    writing.join()
+    assert got == [(2, large)] and len(got[0][1].warnings) == 20_000
+    os.write(write_fd, (1000).to_bytes(4, "little") + b"cut short")
+    os.close(write_fd)
+    assert reader.read() == ([], False)  # (the bytes there are: not a whole frame)
+    assert reader.read() == ([], True)
+    reader.close()
+
 def test_an_output_written_but_not_recorded_stays_the_batchs(tmp_path):
     """A worker stopped (a second Ctrl-C) between writing an output and reporting it: the
     journal still owns the file, so the rerun converts it again instead of refusing it; a file

@@ -15,7 +15,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from importlib import resources
 from operator import itemgetter
 from pathlib import Path
 from typing import Callable
@@ -119,7 +118,8 @@ class HanziModel:
         (building them takes 60-70 ms, loading them 15 ms)."""
         import hashlib
 
-        data = resources.files("wenzhuan.plugins.passes").joinpath("hanzi_words.txt").read_bytes()
+        # (beside this module, as pip installs it: importlib.resources would add 5 ms to start-up)
+        data = Path(__file__).with_name("hanzi_words.txt").read_bytes()
         key = (*cache_key(), hashlib.sha256(data).hexdigest())
         tables = disk_cache.load("hanzi-words", key)
         if not (isinstance(tables, tuple) and len(tables) == 2):
