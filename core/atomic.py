@@ -150,8 +150,7 @@ def _write_unnamed(output: Path, fill: Callable[[BinaryIO], object], sync: bool,
     if flag is None or not _PROC_FD:
         return None
     try:
-        dev = os.stat(output.parent).st_dev
-        if dev in _NO_TMPFILE:
+        if _NO_TMPFILE and os.stat(output.parent).st_dev in _NO_TMPFILE:  # (no stat per file otherwise)
             return None
         fd = os.open(output.parent, flag | os.O_RDWR | getattr(os, "O_CLOEXEC", 0), _CREATE_MODE)
     except OSError:  # not supported here (or not a folder: _write_named says why)
@@ -175,7 +174,7 @@ def _write_unnamed(output: Path, fill: Callable[[BinaryIO], object], sync: bool,
                 except FileExistsError:
                     continue
                 except OSError:  # the file system cannot link it (EXDEV on overlayfs, ...)
-                    _NO_TMPFILE.add(dev)
+                    _NO_TMPFILE.add(os.fstat(fd).st_dev)
                     break
         finally:
             if folder is not None:

@@ -132,6 +132,30 @@ def test_a_new_output_is_linked_in_place_and_an_existing_one_replaced(tmp_path, 
     assert renames == [target]
     assert target.read_bytes() == b"second" and os.listdir(tmp_path) == ["out.md"]
 
+
+def test_where_unnamed_files_cannot_be_linked_a_named_one_is_used_from_then_on(tmp_path, monkeypatch):
+    """A file system that refuses to link an O_TMPFILE file (EXDEV, as overlayfs does): the
+    output is still written, through a named temporary file, and that device is not tried again."""
+    import errno
+
+    import wenzhuan.atomic as atomic
+
+    if not (hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd")):
+        pytest.skip("no O_TMPFILE here")
+    monkeypatch.setattr(atomic, "_NO_TMPFILE", set())
+    links = []
+
+    def refuse(*args, **kwargs):
+        links.append(args)
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", refuse)
+    for n in range(2):
+        write_atomic(tmp_path / "out.md", f"content {n}".encode(), sync=False, tidy=False)
+        assert (tmp_path / "out.md").read_bytes() == f"content {n}".encode()
+        assert os.listdir(tmp_path) == ["out.md"]
+    assert len(links) == 1 and atomic._NO_TMPFILE == {os.stat(tmp_path).st_dev}
+
 SLOW = '''
 import os, time
 from wenzhuan.api import hookimpl, Writer
