@@ -5,6 +5,7 @@ Apart from the pipeline so that `wenzhuan script` writes files without importing
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 from itertools import chain
@@ -106,11 +107,25 @@ def _fill(fh, fill: Callable[[BinaryIO], object], sync: bool) -> None:
 _CREATE_MODE = 0o666
 
 
+def _part_prefix(name: str) -> str:
+    """`.NAME.`, the start of a temporary file's name beside output NAME: NAME cut short where
+    the whole name (with `PID-RANDOM.part`) would pass the usual limit of 255 bytes."""
+    raw = os.fsencode(name)
+    return f".{os.fsdecode(raw[:_NAME_ROOM])}." if len(raw) > _NAME_ROOM else f".{name}."
+
+
+_NAME_ROOM = 255 - 2 - 32  # (the dots, and room for `PID-RANDOM.part`)
+
+
+def _temporary_name(name: str) -> str:
+    return f"{_part_prefix(name)}{os.getpid()}-{os.urandom(6).hex()}.part"
+
+
 def _write_named(output: Path, fill: Callable[[BinaryIO], object], sync: bool, buffering: int) -> str:
     directory = output.parent
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
     for _ in range(100):
-        tmp = str(directory / f".{output.name}.{os.getpid()}-{os.urandom(6).hex()}.part")
+        tmp = str(directory / _temporary_name(output.name))
         try:
             fd = os.open(tmp, flags, _CREATE_MODE)
             break
@@ -134,6 +149,7 @@ def _write_named(output: Path, fill: Callable[[BinaryIO], object], sync: bool, b
 
 
 _NO_TMPFILE: set[int] = set()  # devices where O_TMPFILE files cannot be linked (overlayfs, ...)
+_CANNOT_LINK = {errno.EXDEV, errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS}
 
 
 _PROC_FD = os.path.isdir("/proc/self/fd")  # (how an unnamed file gets a name: see below)
@@ -166,15 +182,16 @@ def _write_unnamed(output: Path, fill: Callable[[BinaryIO], object], sync: bool,
         try:
             # most outputs are new (a batch's): one link, without the temporary name's link and
             # rename, two more changes to the folder: a third of the time a write took
-            temporary = (f".{output.name}.{os.getpid()}-{os.urandom(6).hex()}.part" for _ in range(100))
+            temporary = (_temporary_name(output.name) for _ in range(100))
             for name in chain((output.name,), temporary) if folder is not None else ():
                 try:
                     os.link(f"/proc/self/fd/{fd}", name, src_dir_fd=folder, dst_dir_fd=folder, follow_symlinks=True)
                     return _PLACED if name == output.name else str(output.parent / name)
                 except FileExistsError:
                     continue
-                except OSError:  # the file system cannot link it (EXDEV on overlayfs, ...)
-                    _NO_TMPFILE.add(os.fstat(fd).st_dev)
+                except OSError as exc:
+                    if exc.errno in _CANNOT_LINK:  # (the device's, not this file's: EXDEV on overlayfs)
+                        _NO_TMPFILE.add(os.stat(output.parent).st_dev)
                     break
         finally:
             if folder is not None:
@@ -187,7 +204,7 @@ def _write_unnamed(output: Path, fill: Callable[[BinaryIO], object], sync: bool,
 def _remove_orphans(output: Path) -> None:
     """Delete `.NAME.PID-*.part` files beside `output` whose process is gone (killed while
     writing where unnamed temporary files are not available)."""
-    prefix = f".{output.name}."
+    prefix = _part_prefix(output.name)
     try:
         entries = [e for e in os.listdir(output.parent) if e.startswith(prefix) and e.endswith(".part")]
     except OSError:

@@ -34,6 +34,7 @@ import sys
 import threading
 import time
 import unicodedata
+from collections import deque
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
@@ -659,12 +660,13 @@ def _watch(main_pid: int) -> None:
     """A worker's watchdog: when the main process is gone, SIGTERM ourselves, so a job in
     progress removes its temporary file and the worker exits instead of waiting forever."""
     try:
-        fd = os.pidfd_open(main_pid)  # Linux 5.3+: readable when the process ends
+        poller = select.poll()  # (not select: it cannot watch a descriptor above 1023)
+        poller.register(os.pidfd_open(main_pid), select.POLLIN)  # Linux 5.3+: readable when it ends
     except (AttributeError, OSError):
-        fd = None
+        poller = None
     while _alive(main_pid):
-        if fd is not None:
-            select.select([fd], [], [], 5.0)
+        if poller is not None:
+            poller.poll(5000)
         else:
             time.sleep(0.5)
     os.kill(os.getpid(), signal.SIGTERM)
@@ -976,13 +978,18 @@ def _run_forked(todo: Sequence[Job], settings: Settings, workers: int,
             start(number)
 
     def collect() -> None:
-        ready, _, _ = select.select(list(readers), [], [])
+        # results read but left unrecorded by a stop raised while recording them come first
+        ready = [reader for reader in readers if reader.results]
+        if not ready:
+            ready = _readable(readers)
+            for reader in ready:
+                reader.read()
         for reader in ready:
-            results, gone = reader.read()
-            for i, result in results:
+            while reader.results:
+                i, result = reader.results.popleft()
                 done.add(i)
                 finish(result)
-            if gone:  # the worker finished, or died (a result it was writing is lost with it)
+            if reader.closed:  # the worker finished, or died
                 ended(reader)
 
     try:
@@ -990,7 +997,8 @@ def _run_forked(todo: Sequence[Job], settings: Settings, workers: int,
             start(number)
         while readers:
             collect()
-            if not claims.exhausted():
+            # (not while a result is half read: its worker waits for the pipe to be emptied)
+            if not claims.exhausted() and not any(reader.buffer for reader in readers):
                 time.sleep(COLLECT_PAUSE)  # (see COLLECT_PAUSE)
         # what no worker took (too many died) or finished (terminated, or gone without a trace)
         for i in range(len(todo)):
@@ -1102,51 +1110,78 @@ class _Claims:
         os.close(self.fd)
 
 
-# A forked worker sends each result down its own pipe as a frame: its length (4 bytes) and the
-# marshalled (index, FileResult's fields). Plain os.pipe and marshal: multiprocessing.connection
-# and pickle took 7 ms to import, before the workers could start.
+# A forked worker sends each result down its own pipe as a frame: its length (4 bytes), then
+# the (index, FileResult's fields) marshalled ("m"), or pickled ("p") when a plugin put in a value
+# of another type than the builtins (a str subclass, an enum), which marshal refuses. Plain
+# os.pipe and marshal: multiprocessing.connection and pickle took 7 ms to import, before the
+# workers could start.
 _RESULT_FIELDS = tuple(f.name for f in fields(FileResult))
 
 
 def _send_result(fd: int, i: int, result: FileResult) -> None:
-    values = tuple(getattr(result, name) for name in _RESULT_FIELDS)
-    data = marshal.dumps((i, values))
+    values = (i, tuple(getattr(result, name) for name in _RESULT_FIELDS))
+    try:
+        data = b"m" + marshal.dumps(values)
+    except ValueError:
+        import pickle
+
+        data = b"p" + pickle.dumps(values, pickle.HIGHEST_PROTOCOL)
     view = memoryview(len(data).to_bytes(4, "little") + data)
     while view:  # (a pipe may take less than all at once)
         view = view[os.write(fd, view):]
 
 
 class _ResultReader:
-    """The main process's end of a worker's pipe: the results that have come in."""
+    """The main process's end of a worker's pipe: `results` read but not yet recorded (a
+    stop raised while recording them leaves the rest there), and whether the worker's end is
+    `closed` (it exited or died; a frame it was writing is lost with it)."""
 
     def __init__(self, fd: int):
         self.fd = fd
-        self.buffer = bytearray()
+        self.buffer = bytearray()  # the start of a frame still coming in
+        self.results: deque[tuple[int, FileResult]] = deque()
+        self.closed = False
 
-    def fileno(self) -> int:
-        return self.fd
-
-    def read(self) -> tuple[list[tuple[int, FileResult]], bool]:
-        """The results complete so far (read once `select` finds more), and whether the
-        worker's end is closed (it exited or died)."""
+    def read(self) -> None:
+        """Take what the pipe holds (`_readable` found it readable)."""
         try:
-            data = os.read(self.fd, 1 << 16)
+            data = os.read(self.fd, 1 << 20)
         except OSError:
             data = b""
-        self.buffer += data
-        results, buffer, start = [], self.buffer, 0
+        if not data:
+            self.closed = True
+            return
+        buffer = self.buffer
+        buffer += data
+        start = 0
         while len(buffer) - start >= 4:
             end = start + 4 + int.from_bytes(buffer[start:start + 4], "little")
             if end > len(buffer):
                 break
-            i, values = marshal.loads(buffer[start + 4:end])
-            results.append((i, FileResult(*values)))
+            frame = bytes(buffer[start + 5:end])
+            if buffer[start + 4] == ord("m"):
+                i, values = marshal.loads(frame)
+            else:
+                import pickle
+
+                i, values = pickle.loads(frame)
+            self.results.append((i, FileResult(*values)))
             start = end
         del buffer[:start]
-        return results, not data
 
     def close(self) -> None:
         os.close(self.fd)
+
+
+def _readable(readers: Iterable[_ResultReader]) -> list[_ResultReader]:
+    """The readers with something to read (or closed), waiting until there is one. (`poll`,
+    not `select`, which cannot watch descriptors above 1023 in a program that holds many.)"""
+    poller = select.poll()
+    by_fd = {}
+    for reader in readers:
+        poller.register(reader.fd, select.POLLIN)
+        by_fd[reader.fd] = reader
+    return [by_fd[fd] for fd, _ in poller.poll()]
 
 
 def _forked_worker(claims: _Claims, number: int, conn: int, todo: Sequence[Job], settings: Settings) -> None:

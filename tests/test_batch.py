@@ -6,6 +6,7 @@ kill tests send real signals to a real run.
 
 from __future__ import annotations
 
+import enum
 import json
 import os
 import re
@@ -260,37 +261,75 @@ def test_a_worker_that_dies_fails_only_its_file_and_another_takes_its_place(tmp_
     assert err_lines(rerun)[-1].startswith("wenzhuan: 9 files: 3 converted, 6 up to date, 0 failed in ")
 
 
+class Step(str, enum.Enum):  # (a plugin's step names: marshal refuses them, pickle takes them)
+    TIDY = "tidy"
+
+
+class Message(str):
+    pass
+
+
 def test_results_come_through_a_workers_pipe_whole_however_they_are_cut():
     """The frames a forked worker writes (`_send_result`) are read back as the same results,
-    whether several come in one read or one takes several (a result larger than a pipe's buffer);
-    a frame cut short by the worker's death is dropped, and the end of the pipe is reported."""
+    whether several come in one read or one takes several (a result larger than a pipe's buffer),
+    and whatever types a plugin put in them; a frame cut short by the worker's death is dropped,
+    and the end of the pipe is reported."""
     import threading
 
     from wenzhuan.batch import FileResult, _ResultReader, _send_result
 
+    def received(reader):
+        reader.read()
+        got = list(reader.results)
+        reader.results.clear()
+        return got
+
     small = FileResult("/in/a.txt", {"markdown": "/out/a.md"}, "converted", seconds=0.25,
                        changes={"punctuation": 3}, input_stat=(10, 20), output_stats={"/out/a.md": (5, 6)})
+    odd = FileResult("/in/c.txt", {"markdown": "/out/c.md"}, "failed", changes={Step.TIDY: 1},
+                     error=Message("坏了"))
     large = FileResult("/in/b.txt", {"markdown": "/out/b.md"}, "failed", error="错误" * 10,
                        warnings=[f"警告 {i}" for i in range(20_000)], up_to_date=["/out/b.html"])
     read_fd, write_fd = os.pipe()
     reader = _ResultReader(read_fd)
     _send_result(write_fd, 0, small)
-    _send_result(write_fd, 1, small)
-    assert reader.read() == ([(0, small), (1, small)], False)
-    writing = threading.Thread(target=_send_result, args=(write_fd, 2, large))  # (> 64 KB: blocks)
+    _send_result(write_fd, 1, odd)
+    _send_result(write_fd, 2, small)
+    got = received(reader)
+    assert got == [(0, small), (1, odd), (2, small)] and not reader.closed
+    assert type(got[1][1].error) is Message and list(got[1][1].changes) == [Step.TIDY]
+    writing = threading.Thread(target=_send_result, args=(write_fd, 3, large))  # (> 64 KB: blocks)
     writing.start()
     got = []
     while not got:
-        results, gone = reader.read()
-        got += results
-        assert not gone
+        got += received(reader)
+        assert not reader.closed
     writing.join()
-    assert got == [(2, large)] and len(got[0][1].warnings) == 20_000
-    os.write(write_fd, (1000).to_bytes(4, "little") + b"cut short")
+    assert got == [(3, large)] and len(got[0][1].warnings) == 20_000
+    os.write(write_fd, (1000).to_bytes(4, "little") + b"mcut short")
     os.close(write_fd)
-    assert reader.read() == ([], False)  # (the bytes there are: not a whole frame)
-    assert reader.read() == ([], True)
+    assert received(reader) == [] and not reader.closed  # (the bytes there are: not a whole frame)
+    assert received(reader) == [] and reader.closed
     reader.close()
+
+
+def test_fail_fast_in_parallel_reports_every_output_written(tmp_path):
+    """Stopped by a failure while workers still send results: every file whose output was
+    written is reported converted (and recorded), none "not done"."""
+    files: dict[str, str | bytes] = {f"{i:03}.txt": ARTICLE.replace("城西", f"城西{i}号") for i in range(300)}
+    for i in (150, 151, 152, 153, 250):
+        files[f"{i:03}.txt"] = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+    src = tree(tmp_path / "in", files)
+    out = tmp_path / "out"
+    report = tmp_path / "run.json"
+    done = run_cli("convert", str(src), "-t", "md", "-o", str(out), "-j", "2", "--fail-fast", "--report", str(report))
+    assert done.returncode == 1, done.stderr
+    data = json.loads(report.read_text(encoding="utf-8"))
+    status = {Path(f["input"]).stem: f["status"] for f in data["files"]}
+    written = {p.removesuffix(".md") for p in listing(out) if p.endswith(".md")}
+    assert written == {name for name, st in status.items() if st == "converted"}
+    assert {st for st in status.values()} <= {"converted", "failed", "not done"} and len(status) == 300
+    assert data["stopped"] == "fail-fast" and data["failed"] >= 1  # (those converted before the stop)
 
 def test_an_output_written_but_not_recorded_stays_the_batchs(tmp_path):
     """A worker stopped (a second Ctrl-C) between writing an output and reporting it: the
@@ -324,6 +363,36 @@ def test_an_output_written_but_not_recorded_stays_the_batchs(tmp_path):
     assert not rerun.up_to_date(made, str(tmp_path / "m.txt"), "fp")
     rerun.close()
 
+
+MANY_FDS = """
+import os, resource, sys
+from pathlib import Path
+from wenzhuan.batch import Settings, default_patterns, plan_batch, run_batch
+from wenzhuan.manager import default_host
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+if hard != resource.RLIM_INFINITY and hard < 2048:
+    print("limit", hard)
+    sys.exit(0)
+resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 2048), hard))
+held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]  # (the pipes come after them)
+catalog = default_host().catalog
+plan = plan_batch([sys.argv[1]], Path(sys.argv[2]), [catalog.writer("markdown")], default_patterns(catalog))
+summary = run_batch(plan.jobs, Settings(("markdown",)), Path(sys.argv[2]), workers=2)
+print(sorted(r.status for r in summary.results))
+"""
+
+
+def test_a_program_holding_many_descriptors_runs_batches(tmp_path):
+    """Workers' pipes and watchdogs numbered above 1023 (a program that holds many files open):
+    watched with poll, which select cannot do."""
+    src = tree(tmp_path / "in", {f"{i}.txt": ARTICLE for i in range(6)})
+    done = subprocess.run([sys.executable, "-c", MANY_FDS, str(src), str(tmp_path / "out")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    if done.stdout.startswith("limit"):
+        pytest.skip(f"cannot hold 1,100 descriptors here ({done.stdout.strip()})")
+    assert done.stdout.strip() == str(["converted"] * 6)
+    assert "Exception" not in done.stderr, done.stderr
 
 def test_a_program_with_threads_gets_workers_that_are_not_forked_from_it(tmp_path):
     """Forking a process while another of its threads runs can deadlock the child: run_batch

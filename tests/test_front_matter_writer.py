@@ -28,7 +28,6 @@ def test_the_implicit_types_are_pyyamls():
                 for first, entries in resolvers.items()}
 
     assert table(front_matter._RESOLVERS) == table(Resolver.yaml_implicit_resolvers)
-    assert table(front_matter_dumper().yaml_implicit_resolvers) == table(Resolver.yaml_implicit_resolvers)
 
 
 AWKWARD = [

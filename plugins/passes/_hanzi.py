@@ -118,8 +118,12 @@ class HanziModel:
         (building them takes 60-70 ms, loading them 15 ms)."""
         import hashlib
 
-        # (beside this module, as pip installs it: importlib.resources would add 5 ms to start-up)
-        data = Path(__file__).with_name("hanzi_words.txt").read_bytes()
+        try:  # beside this module, as pip installs it (importlib.resources: 5 ms more to start)
+            data = Path(__file__).with_name("hanzi_words.txt").read_bytes()
+        except OSError:  # a zipped install (zipapp, PEX)
+            from importlib import resources
+
+            data = resources.files(__package__).joinpath("hanzi_words.txt").read_bytes()
         key = (*cache_key(), hashlib.sha256(data).hexdigest())
         tables = disk_cache.load("hanzi-words", key)
         if not (isinstance(tables, tuple) and len(tables) == 2):

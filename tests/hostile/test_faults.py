@@ -156,6 +156,23 @@ def test_where_unnamed_files_cannot_be_linked_a_named_one_is_used_from_then_on(t
         assert os.listdir(tmp_path) == ["out.md"]
     assert len(links) == 1 and atomic._NO_TMPFILE == {os.stat(tmp_path).st_dev}
 
+
+def test_an_output_with_a_name_near_the_limit_is_written_and_replaced(tmp_path):
+    """A name of 237 bytes (the limit is 255): its temporary file's name is cut short to fit, so
+    replacing it works as writing it did, and a killed process's leftover of that shape is
+    still found and removed."""
+    from wenzhuan.atomic import _part_prefix
+
+    target = tmp_path / ("长" * 78 + ".md")
+    write_atomic(target, b"first")
+    prefix = _part_prefix(target.name)
+    assert prefix.startswith(".长") and len(os.fsencode(prefix)) < len(os.fsencode(target.name))
+    stale = tmp_path / (prefix + "999999999-0123456789ab.part")
+    stale.write_bytes(b"left by a killed process")
+    write_atomic(target, b"second")
+    assert target.read_bytes() == b"second" and os.listdir(tmp_path) == [target.name]
+
+
 SLOW = '''
 import os, time
 from wenzhuan.api import hookimpl, Writer
