@@ -56,3 +56,30 @@ ATOMS = ["title", "date", "tags", ":", ": ", " ", "\t", "\n", "\n  ", "\n- ", '"
 @given(st.lists(st.sampled_from(ATOMS), max_size=25).map("".join))
 def test_any_front_matter_is_read_as_pyyaml_reads_it(text):
     assert outcome(_load_yaml, text) == outcome(yaml.safe_load, text)
+
+
+@pytest.mark.parametrize("line, key, written", [
+    ("date: 2020-02-30 10:00:00", "date", "2020-02-30 10:00:00"),  # no 30 February
+    ("date: 2020-13-45", "date", "2020-13-45"),
+    ("views: !!int many", "views", "many"),
+    ("draft: !!bool maybe", "draft", "maybe"),
+])
+def test_a_value_yaml_cannot_make_keeps_the_front_matter_as_text(line, key, written):
+    """A Jekyll post whose front matter holds an impossible date (or a tag its value does not
+    fit) is still converted: its front matter read with every value as the text written, with
+    a warning, rather than the file failing."""
+    from wenzhuan.pipeline import Source, load
+
+    text = f"---\ntitle: 邮政新规\n{line}\ntags: [新闻, 邮政]\n---\n正文第一段。\n"
+    loaded = load(Source(text.encode("utf-8"), "post.md"))
+    meta = loaded.document.metadata
+    assert (meta.title, meta.tags, meta.date, meta.extra[key]) == ("邮政新规", ("新闻", "邮政"), None, written)
+    [warning] = [w.describe() for w in loaded.report.warnings]
+    assert "front matter holds a value YAML cannot make" in warning and "read as the text written" in warning
+
+
+def test_front_matter_nested_beyond_reason_is_not_front_matter():
+    from wenzhuan.plugins.readers.markdown import split_front_matter
+
+    text = "---\nt: " + "[" * 2000 + "]" * 2000 + "\n---\n正文。\n"
+    assert split_front_matter(text) == (None, text, 0)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, Callable
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore, normalize, text_join
@@ -156,19 +156,31 @@ def _inline(state: StateCore) -> None:
 _PARSER = make_parser()
 
 
-def split_front_matter(text: str) -> tuple[dict[str, Any] | None, str, int]:
-    """(front matter mapping or None, the body, the number of lines the front matter took)."""
+def split_front_matter(text: str, warn: Callable[[str], None] | None = None
+                       ) -> tuple[dict[str, Any] | None, str, int]:
+    """(front matter mapping or None, the body, the number of lines the front matter took).
+    Front matter that is YAML but holds a value YAML cannot make (a date that does not exist,
+    `2020-02-30`; `!!int abc`) is read with every value as the text written, and `warn` says so."""
     m = FRONT_MATTER.match(text)
     if not m:
         return None, text, 0
     try:
         data = _load_yaml(m.group(1)) or {}
-    except Exception as exc:  # noqa: BLE001 - only PyYAML's own errors mean "not front matter"
+    except Exception as exc:  # noqa: BLE001 - sorted out below
         import yaml  # (imported already: the error came from it)
 
-        if not isinstance(exc, yaml.YAMLError):
+        if isinstance(exc, (yaml.YAMLError, RecursionError)):  # not YAML, or nested beyond reason
+            return None, text, 0
+        if not isinstance(exc, (ValueError, KeyError, TypeError, OverflowError)):
             raise
-        return None, text, 0
+        try:
+            data = yaml.load(m.group(1), Loader=yaml.BaseLoader) or {}  # noqa: S506 - strings only
+        except (yaml.YAMLError, RecursionError):
+            return None, text, 0
+        if warn is not None:
+            detail = f"no such value {exc.args[0]!r}" if isinstance(exc, KeyError) and exc.args else str(exc)
+            warn(f"front matter holds a value YAML cannot make ({detail}); all its values were "
+                 "read as the text written")
     if not isinstance(data, dict):
         return None, text, 0
     _check_size(data)
@@ -483,7 +495,7 @@ def _join_softbreaks(inlines: tuple) -> tuple:
 
 
 def read_markdown(text: str, ctx: ReadContext | None = None) -> Document:
-    front, body, offset = split_front_matter(text)
+    front, body, offset = split_front_matter(text, None if ctx is None else lambda m: ctx.warn(m, line=1))
     meta = metadata_from_front_matter(front) if front is not None else Metadata()
     conv = _Converter(ctx, offset)
     blocks = []
