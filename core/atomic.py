@@ -34,16 +34,18 @@ def check_output(output: Path, inputs: Sequence[Path], *, force: bool) -> None:
 
 
 def write_atomic(output: Path, data: bytes, *, sync: bool = True, tidy: bool = True) -> None:
-    """Write to a temporary file beside `output`, then rename it into place: complete or absent.
+    """Write to a temporary file beside `output` that takes its place once complete: the output
+    is complete or absent.
 
     On Linux the data goes into an unnamed file first (`O_TMPFILE`), which gets a name only once
     it is complete: the output's own when there is no such file yet, else a `.NAME.*.part` beside
-    it, renamed over it. A process killed while writing leaves nothing behind. Elsewhere a named temporary file is used from
-    the start: a kill can leave that `.part` (named with the writing process's id), and the next
-    successful write of the same output removes it once that process is gone, as the batch runner does.
-    The output gets the usual permissions (0666 less the umask, or the folder's default ACL).
+    it, renamed over it. A process killed while writing leaves nothing behind. Elsewhere a named
+    temporary file is used from the start: a kill can leave that `.part` (named with the writing
+    process's id), and the next successful write of the same output removes it once that process
+    is gone, as the batch runner does. The output gets the usual permissions (0666 less the umask,
+    or the folder's default ACL).
 
-    `sync=False` skips the fsync before the rename: the output is still complete or absent for
+    `sync=False` skips the fsync before the file takes its place: the output is still complete or absent for
     every other process (a kill cannot cut it short), only not yet durable across a power cut
     (the batch runner uses it: its journal notices such outputs and converts them again).
     `tidy=False` leaves other processes' temporary files alone (the batch runner removes them
@@ -154,10 +156,11 @@ _CANNOT_LINK = {errno.EXDEV, errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno
 
 _PROC_FD = os.path.isdir("/proc/self/fd")  # (how an unnamed file gets a name: see below)
 
-_PLACED = "placed"  # (`_write_unnamed`: the output itself is the file written, nothing to rename)
+_PLACED = object()  # (`_write_unnamed`: the output itself is the file written, nothing to rename)
 
 
-def _write_unnamed(output: Path, fill: Callable[[BinaryIO], object], sync: bool, buffering: int) -> str | None:
+def _write_unnamed(output: Path, fill: Callable[[BinaryIO], object], sync: bool,
+                   buffering: int) -> str | object | None:
     """Write `data` to an unnamed file (Linux `O_TMPFILE`) beside `output` and, once complete,
     give it the output's name if there is no such file yet (`_PLACED`: a link never replaces a
     file, so it appears whole or not at all, as a rename would make it), else a temporary name
@@ -180,8 +183,8 @@ def _write_unnamed(output: Path, fill: Callable[[BinaryIO], object], sync: bool,
         except OSError:
             folder = None
         try:
-            # most outputs are new (a batch's): one link, without the temporary name's link and
-            # rename, two more changes to the folder: a third of the time a write took
+            # a new output (a batch's usually are) takes one link, where a link under a temporary
+            # name and a rename took a third of the write's time
             temporary = (_temporary_name(output.name) for _ in range(100))
             for name in chain((output.name,), temporary) if folder is not None else ():
                 try:
