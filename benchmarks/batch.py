@@ -20,6 +20,10 @@ What it measures, printing Markdown tables (paste them into the README's "Perfor
    skipped with a message.
 2. Peak memory: one `--big-mb` MB article converted to each format by `wenzhuan convert`;
    the peak RSS of that process (from wait4's rusage) divided by the input size.
+
+Leave a minute between runs: each run deletes its outputs when it ends, and on an ext4 without a
+journal (this project's CI machine) creating files is several times slower for about half a
+minute after thousands were deleted, which a run started right away measures (see the README).
 """
 
 from __future__ import annotations
