@@ -22,7 +22,7 @@ What it measures, printing Markdown tables (paste them into the README's "Perfor
    the peak RSS of that process (from wait4's rusage) divided by the input size.
 
 Leave a minute between runs: each run deletes its outputs when it ends, and on an ext4 without a
-journal (this project's CI machine) creating files is several times slower for about half a
+journal (the machine these figures come from) creating files is several times slower for about half a
 minute after thousands were deleted, which a run started right away measures (see the README).
 """
 
