@@ -71,23 +71,19 @@ def _write_atomic(output: Path, fill: Callable[[BinaryIO], object], *, sync: boo
     try:
         try:
             tmp = _write_unnamed(output, fill, sync, buffering)
-            if tmp is _PLACED:
-                tmp = None
-                if tidy:
-                    _remove_orphans(output)
-                return
             if tmp is None:
                 tmp = _write_named(output, fill, sync, buffering)
         except OSError as exc:
             raise OutputError(f"cannot write it: {exc.strerror or exc}", path=str(output)) from None
-        if output.is_symlink():
-            output.unlink()  # replace the link itself, never write through it to elsewhere
-        os.replace(tmp, output)
+        if tmp is not _PLACED:  # (else linked in under its own name: nothing to rename)
+            if output.is_symlink():
+                output.unlink()  # replace the link itself, never write through it to elsewhere
+            os.replace(tmp, output)
         tmp = None
         if tidy:
             _remove_orphans(output)
     except BaseException as exc:
-        if tmp is not None:
+        if tmp is not None and tmp is not _PLACED:
             try:
                 os.unlink(tmp)
             except OSError:
