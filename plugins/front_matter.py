@@ -75,10 +75,18 @@ _IMPLICIT = (
     ("tag:yaml.org,2002:value", re.compile(r'^(?:=)$'), "="),
     ("tag:yaml.org,2002:yaml", re.compile(r'^(?:!|&|\*)$'), "!&*"),
 )
-_RESOLVERS: dict[str, list[tuple[str, re.Pattern]]] = {}
-for _tag, _regexp, _firsts in _IMPLICIT:
-    for _first in _firsts:
-        _RESOLVERS.setdefault(_first, []).append((_tag, _regexp))
+
+
+def _by_first_character() -> dict[str, list[tuple[str, re.Pattern]]]:
+    """`_IMPLICIT` as PyYAML keeps it: the (tag, regex) pairs for each first character."""
+    table: dict[str, list[tuple[str, re.Pattern]]] = {}
+    for tag, regexp, firsts in _IMPLICIT:
+        for first in firsts:
+            table.setdefault(first, []).append((tag, regexp))
+    return table
+
+
+_RESOLVERS = _by_first_character()
 
 
 def reads_as_str(s: str) -> bool:
