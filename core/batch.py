@@ -495,7 +495,7 @@ class Journal:
             return None
         # a run killed before it could record its result: the output is complete (written
         # atomically) and that run's when it was written while the run worked
-        started = entry.get("restarted") if done else entry.get("at")
+        started = _claimed_since(entry)
         if started is not None and started - _CLOCK_SLACK_NS <= stat[1] <= self._last_write + _IN_FLIGHT_NS:
             return None
         return "was changed after this batch made it" if done else "already exists and was not made by this batch"
@@ -572,7 +572,7 @@ class Journal:
 
     def _settled(self, entry: dict) -> dict | None:
         """`entry` as the closing run leaves it (see `close`); None to drop it."""
-        since = entry.get("restarted") if entry.get("state") == "done" else entry.get("at")
+        since = _claimed_since(entry)
         if since is None:
             return entry
         try:
@@ -586,6 +586,13 @@ class Journal:
         if entry.get("state") == "done":
             return {x: y for x, y in entry.items() if x != "restarted"}
         return None
+
+
+def _claimed_since(entry: dict) -> int | None:
+    """Since when a run may have written `entry`'s output without recording it (`foreign` on
+    open, `_settled` at close): its `started` line's time, or for a `done` entry the time a later
+    run started on it again; None when neither is known."""
+    return entry.get("restarted") if entry.get("state") == "done" else entry.get("at")
 
 
 def remove_stale_parts(jobs: Iterable[Job]) -> int:
