@@ -458,6 +458,23 @@ def test_report_json(tmp_path, testkit):
     assert b["status"] == "failed" and b["changes"] == {}
     assert b["error"] == cause(b"\x80abc")
     assert "testkit-renew" not in files["c.md"]["changes"]
+    # one line per file: a file's whole record is found with grep
+    lines = report.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line.strip().rstrip(",")) for line in lines if '"input": ' in line] == data["files"]
+
+
+def test_report_json_is_the_summary_indented_with_one_line_per_file():
+    from wenzhuan.batch import report_json
+
+    empty = {"wenzhuan_batch": 1, "total": 0, "files": []}
+    assert report_json(empty).decode() == json.dumps(empty, indent=2) + "\n"
+    some = {"wenzhuan_batch": 1, "formats": ["markdown"], "stopped": None,
+            "files": [{"input": "甲.txt", "changes": {"punctuation": 2}}, {"input": "b\n\"c\".txt"}]}
+    assert report_json(some).decode() == (
+        '{\n  "wenzhuan_batch": 1,\n  "formats": [\n    "markdown"\n  ],\n  "stopped": null,\n  "files": [\n'
+        '    {"input": "甲.txt", "changes": {"punctuation": 2}},\n'
+        '    {"input": "b\\n\\"c\\".txt"}\n'
+        '  ]\n}\n')
 
 
 # ---------------------------------------------------------------------------- resuming
