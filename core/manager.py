@@ -18,6 +18,7 @@ from typing import Iterable
 import pluggy
 
 from . import __version__, hookspecs, plugin_env
+from .entry_points import entry_points
 from .registry import REGISTRIES, Catalog, Problem, Provider
 
 ENTRY_POINT_GROUP = "wenzhuan"
@@ -67,15 +68,12 @@ class PluginHost:
         self._catalog: Catalog | None = None
 
     def _load_entry_points(self, only: set[str] | None) -> None:
-        from importlib import metadata  # (slow to import: only when third-party plugins may load)
-
-        for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
-            dist = ep.dist.name if ep.dist else None
+        for ep in entry_points(ENTRY_POINT_GROUP):
+            dist, version = ep.distribution, ep.version
             if only is not None and ep.name not in only and dist not in only:
                 continue
             if self.pm.is_blocked(ep.name) or self.pm.get_plugin(ep.name) is not None:
                 continue
-            version = ep.dist.version if ep.dist else None
             try:
                 plugin = ep.load()
             except Exception as exc:  # noqa: BLE001 - any import failure is the plugin's
