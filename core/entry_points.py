@@ -2,13 +2,14 @@
 
 `importlib.metadata` takes about 15 ms to import and 2 ms to read every installed distribution,
 at the start of every command. What it found for a group is kept in the disk cache
-(`wenzhuan.disk_cache`) with a snapshot of where it looked: the mtime of each `sys.path` entry
-(a folder's changes when a distribution is installed or removed in it) and of each distribution's
-metadata folder and `entry_points.txt` there (rewritten in place by some editable installs). The
-next start checks those with a few dozen `stat` calls and trusts the cache only when nothing
-moved, as stevedore's cache does. A snapshot is not stored while any of those mtimes is recent
-(a later change within the file system's clock tick would not show), nor when a finder other
-than the standard path finder can supply distributions.
+(`wenzhuan.disk_cache`) with a snapshot of where it looked: the distributions' metadata folders
+in each `sys.path` folder (their names: a folder's mtime would also move with every file written
+beside them, as in a current folder on `sys.path`), and the mtime of each of those folders and of
+its `entry_points.txt` (rewritten in place by some editable installs). The next start takes the
+snapshot again, a listing per folder and a few dozen `stat` calls, and trusts the cache only when
+nothing moved, as stevedore's cache does. A snapshot is not stored while one of those mtimes is
+recent (a later change within the file system's clock tick would not show), nor when a finder
+other than the standard path finder can supply distributions.
 """
 
 from __future__ import annotations
@@ -56,14 +57,15 @@ def entry_points(group: str) -> list[EntryPoint]:
     if not _only_path_finder():
         return _scan(group)
     name = f"entry-points-{group}"
+    snapshot = _snapshot()
     stored = disk_cache.load(name, FORMAT)
-    paths = _search_paths()
-    if isinstance(stored, tuple) and len(stored) == 3 and stored[0] == paths and _unchanged(stored[1]):
-        return [EntryPoint(*row) for row in stored[2]]
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == snapshot:
+        return [EntryPoint(*row) for row in stored[1]]
     found = _scan(group)
-    snapshot = _snapshot(paths)
-    if snapshot is not None:
-        disk_cache.store(name, FORMAT, (paths, snapshot, [(ep.name, ep.value, ep.distribution, ep.version) for ep in found]))
+    recent = time.time_ns() - _RECENT_NS
+    if not any(mtime is not None and mtime >= recent for _, mtime in snapshot[1]):
+        disk_cache.store(name, FORMAT, (snapshot, [(ep.name, ep.value, ep.distribution, ep.version)
+                                                    for ep in found]))
     return found
 
 
@@ -82,11 +84,6 @@ def _only_path_finder() -> bool:
                if getattr(finder, "find_distributions", None) is not None)
 
 
-def _search_paths() -> tuple[str, ...]:
-    """`sys.path` as `importlib.metadata` searches it: "" is the current folder."""
-    return tuple(os.path.abspath(p or ".") for p in sys.path if isinstance(p, str))
-
-
 def _mtime(path: str) -> int | None:
     try:
         return os.stat(path).st_mtime_ns
@@ -94,27 +91,29 @@ def _mtime(path: str) -> int | None:
         return None
 
 
-def _snapshot(paths: tuple[str, ...]) -> list[tuple[str, int | None]] | None:
-    """(path, mtime) of each search path, and of each distribution's metadata folder and
-    `entry_points.txt` in the folders among them; None when one of them changed too recently to
-    be trusted."""
-    stats = []
-    for path in paths:
-        stats.append((path, _mtime(path)))
-        try:
-            names = [e.name for e in os.scandir(path) if e.name.endswith(_METADATA_SUFFIXES)]
-        except OSError:  # absent, or a file (a zip: its own mtime covers what is inside)
+def _snapshot() -> tuple[list, list]:
+    """Where `importlib.metadata` looks, as it is now: each folder on `sys.path` ("" is the
+    current folder) with the names of the distributions' metadata in it, and the (path, mtime)
+    of each metadata folder and its `entry_points.txt`, and of each zip on `sys.path`."""
+    listing, stats = [], []
+    for path in sys.path:
+        if not isinstance(path, str):
             continue
-        for name in sorted(names):
+        path = os.path.abspath(path or ".")
+        try:
+            with os.scandir(path) as entries:
+                names = sorted(e.name for e in entries if e.name.endswith(_METADATA_SUFFIXES))
+        except NotADirectoryError:  # a zip
+            listing.append((path, "file"))
+            stats.append((path, _mtime(path)))
+            continue
+        except OSError:  # absent
+            listing.append((path, None))
+            continue
+        listing.append((path, names))
+        for name in names:
             folder = os.path.join(path, name)
-            stats.append((folder, _mtime(folder)))
             inner = os.path.join(folder, "EGG-INFO" if name.endswith(".egg") else "", "entry_points.txt")
+            stats.append((folder, _mtime(folder)))
             stats.append((inner, _mtime(inner)))
-    recent = time.time_ns() - _RECENT_NS
-    if any(mtime is not None and mtime >= recent for _, mtime in stats):
-        return None
-    return stats
-
-
-def _unchanged(stats: list[tuple[str, int | None]]) -> bool:
-    return all(_mtime(path) == mtime for path, mtime in stats)
+    return listing, stats

@@ -104,6 +104,18 @@ def test_a_change_to_the_installed_plugins_is_seen(site, tmp_path, monkeypatch, 
     assert names(entry_points(GROUP)) == expected
 
 
+def test_files_written_beside_the_distributions_keep_the_cache(site, monkeypatch):
+    """A current folder on sys.path (`python -m wenzhuan`) changes with every output written to
+    it: only its distributions' metadata counts."""
+    make_dist(site, "plugin-a", "plug_a")
+    age_tree(site)
+    entry_points(GROUP)
+    (site / "article.md").write_text("新的文章", encoding="utf-8")
+    (site / "out").mkdir()
+    monkeypatch.setattr(ep_module, "_scan", lambda group: pytest.fail("read the distributions again"))
+    assert names(entry_points(GROUP)) == [("plug_a", "plug_a", "plugin-a", "1.0")]
+
+
 def test_a_recent_change_is_not_trusted(site, monkeypatch):
     """Changed within the last two seconds, a file may change again with the same mtime."""
     make_dist(site, "plugin-a", "plug_a")  # (just now)
@@ -162,3 +174,24 @@ def test_load_imports_the_module_and_follows_the_attributes(site):
         EntryPoint("x", "not a value!").load()
     with pytest.raises(ModuleNotFoundError):
         EntryPoint("x", "no_such_module_here").load()
+
+
+def test_a_zip_on_sys_path_is_read_again_when_it_changes(site, tmp_path, monkeypatch):
+    import zipfile
+
+    bundle = tmp_path / "bundle.zip"
+
+    def write(value, when):
+        with zipfile.ZipFile(bundle, "w") as z:
+            z.writestr("plug_z.py", "VALUE = 1\nclass Thing:\n    VALUE = 2\n")
+            z.writestr("plugin_z-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: plugin-z\nVersion: 1.0\n")
+            z.writestr("plugin_z-1.0.dist-info/entry_points.txt", f"[{GROUP}]\nplug_z = {value}\n")
+        os.utime(bundle, (when, when))
+
+    write("plug_z", LONG_AGO)
+    age_tree(site)
+    monkeypatch.syspath_prepend(str(bundle))
+    assert names(entry_points(GROUP)) == [("plug_z", "plug_z", "plugin-z", "1.0")]
+    write("plug_z:Thing", LONG_AGO + 1)
+    assert names(entry_points(GROUP)) == [("plug_z", "plug_z:Thing", "plugin-z", "1.0")]
+    assert entry_points(GROUP)[0].load().VALUE == 2
