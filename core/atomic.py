@@ -33,7 +33,7 @@ def check_output(output: Path, inputs: Sequence[Path], *, force: bool) -> None:
         raise OutputError(f"folder {str(output.parent)!r} does not exist", path=shown)
 
 
-def write_atomic(output: Path, data: bytes, *, sync: bool = True, tidy: bool = True) -> None:
+def write_atomic(output: Path, data: bytes, *, sync: bool = True, tidy: bool = True) -> os.stat_result:
     """Write to a temporary file beside `output` that takes its place once complete: the output
     is complete or absent.
 
@@ -49,30 +49,36 @@ def write_atomic(output: Path, data: bytes, *, sync: bool = True, tidy: bool = T
     every other process (a kill cannot cut it short), only not yet durable across a power cut
     (the batch runner uses it: its journal notices such outputs and converts them again).
     `tidy=False` leaves other processes' temporary files alone (the batch runner removes them
-    all before it starts, rather than listing the folder once per output)."""
+    all before it starts, rather than listing the folder once per output).
+
+    Returns the written file's status (its size and mtime, which the batch journal records)."""
     def fill(fh) -> None:
-        view = memoryview(data)
-        while view:  # (unbuffered: a write may take less than all)
-            view = view[fh.write(view):]
+        _write_all(fh.fileno(), data)
 
     # unbuffered: one write of the whole, and no asking whether the file is a terminal first
-    _write_atomic(output, fill, sync=sync, tidy=tidy, buffering=0)
+    return _write_atomic(output, fill, sync=sync, tidy=tidy, buffering=0, data=data)
 
 
 def write_atomic_stream(output: Path, fill: Callable[[BinaryIO], object], *, sync: bool = True,
-                        tidy: bool = True) -> None:
+                        tidy: bool = True) -> os.stat_result:
     """`write_atomic` for output made piece by piece: `fill(fh)` writes it (`wenzhuan script`)."""
-    _write_atomic(output, fill, sync=sync, tidy=tidy, buffering=-1)
+    return _write_atomic(output, fill, sync=sync, tidy=tidy, buffering=-1)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:  # (a write may take less than all)
+        view = view[os.write(fd, view):]
 
 
 def _write_atomic(output: Path, fill: Callable[[BinaryIO], object], *, sync: bool, tidy: bool,
-                  buffering: int) -> None:
+                  buffering: int, data: bytes | None = None) -> os.stat_result:
     tmp = None
     try:
         try:
-            tmp = _write_unnamed(output, fill, sync, buffering)
+            tmp, written = _write_unnamed(output, fill, sync, buffering, data)
             if tmp is None:
-                tmp = _write_named(output, fill, sync, buffering)
+                tmp, written = _write_named(output, fill, sync, buffering)
         except OSError as exc:
             raise OutputError(f"cannot write it: {exc.strerror or exc}", path=str(output)) from None
         if tmp is not _PLACED:  # (else linked in under its own name: nothing to rename)
@@ -82,6 +88,7 @@ def _write_atomic(output: Path, fill: Callable[[BinaryIO], object], *, sync: boo
         tmp = None
         if tidy:
             _remove_orphans(output)
+        return written
     except BaseException as exc:
         if tmp is not None and tmp is not _PLACED:
             try:
@@ -93,11 +100,14 @@ def _write_atomic(output: Path, fill: Callable[[BinaryIO], object], *, sync: boo
         raise
 
 
-def _fill(fh, fill: Callable[[BinaryIO], object], sync: bool) -> None:
+def _fill(fh, fill: Callable[[BinaryIO], object], sync: bool) -> os.stat_result:
+    """Write with `fill`, flush, sync if asked; the file's status once complete (a rename or
+    a link changes neither its size nor its mtime)."""
     fill(fh)
     fh.flush()
     if sync:
         os.fsync(fh.fileno())
+    return os.fstat(fh.fileno())
 
 
 # Temporary files are created with the usual permissions (0666 less the umask, or the folder's
@@ -119,7 +129,8 @@ def _temporary_name(name: str) -> str:
     return f"{_part_prefix(name)}{os.getpid()}-{os.urandom(6).hex()}.part"
 
 
-def _write_named(output: Path, fill: Callable[[BinaryIO], object], sync: bool, buffering: int) -> str:
+def _write_named(output: Path, fill: Callable[[BinaryIO], object], sync: bool,
+                 buffering: int) -> tuple[str, os.stat_result]:
     directory = output.parent
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
     for _ in range(100):
@@ -136,14 +147,14 @@ def _write_named(output: Path, fill: Callable[[BinaryIO], object], sync: bool, b
         raise OutputError(f"cannot write in {str(directory)!r}: no free temporary file name", path=str(output))
     try:
         with os.fdopen(fd, "wb", buffering) as fh:
-            _fill(fh, fill, sync)
+            written = _fill(fh, fill, sync)
     except BaseException:
         try:
             os.unlink(tmp)
         except OSError:
             pass
         raise
-    return tmp
+    return tmp, written
 
 
 _NO_TMPFILE: set[int] = set()  # devices where O_TMPFILE files cannot be linked (overlayfs, ...)
@@ -155,49 +166,54 @@ _PROC_FD = os.path.isdir("/proc/self/fd")  # (how an unnamed file gets a name: s
 _PLACED = object()  # (`_write_unnamed`: the output itself is the file written, nothing to rename)
 
 
-def _write_unnamed(output: Path, fill: Callable[[BinaryIO], object], sync: bool,
-                   buffering: int) -> str | object | None:
-    """Write `data` to an unnamed file (Linux `O_TMPFILE`) beside `output` and, once complete,
-    give it the output's name if there is no such file yet (`_PLACED`: a link never replaces a
-    file, so it appears whole or not at all, as a rename would make it), else a temporary name
-    to rename over it; None where that is not possible (then `_write_named`)."""
+def _write_unnamed(output: Path, fill: Callable[[BinaryIO], object], sync: bool, buffering: int,
+                   data: bytes | None) -> tuple[str | object | None, os.stat_result | None]:
+    """Write to an unnamed file (Linux `O_TMPFILE`) beside `output` and, once complete, give it
+    the output's name if there is no such file yet (`_PLACED`: a link never replaces a file, so
+    it appears whole or not at all, as a rename would make it), else a temporary name to rename
+    over it; with the file's status. (None, None) where that is not possible (then
+    `_write_named`). `data`, when given, is written straight to the descriptor: no file object,
+    whose making asks the file's status once more."""
     flag = getattr(os, "O_TMPFILE", None)
     if flag is None or not _PROC_FD:
-        return None
+        return None, None
     try:
         if _NO_TMPFILE and os.stat(output.parent).st_dev in _NO_TMPFILE:  # (no stat per file otherwise)
-            return None
+            return None, None
         fd = os.open(output.parent, flag | os.O_RDWR | getattr(os, "O_CLOEXEC", 0), _CREATE_MODE)
     except OSError:  # not supported here (or not a folder: _write_named says why)
-        return None
-    with os.fdopen(fd, "w+b", buffering) as fh:
-        _fill(fh, fill, sync)
-        try:
-            # linkat(..., AT_SYMLINK_FOLLOW) names the open file; Python calls it only when given
-            # a folder's descriptor (else link(), which takes /proc/self/fd/N for another device)
-            folder = os.open(output.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
-        except OSError:
-            folder = None
-        try:
-            # a new output (a batch's usually are) takes one link, where a link under a temporary
-            # name and a rename took a third of the write's time
-            temporary = (_temporary_name(output.name) for _ in range(100))
-            for name in chain((output.name,), temporary) if folder is not None else ():
-                try:
-                    os.link(f"/proc/self/fd/{fd}", name, src_dir_fd=folder, dst_dir_fd=folder, follow_symlinks=True)
-                    return _PLACED if name == output.name else str(output.parent / name)
-                except FileExistsError:
-                    continue
-                except OSError as exc:
-                    if exc.errno in _CANNOT_LINK:  # (the device's, not this file's: EXDEV on overlayfs)
-                        _NO_TMPFILE.add(os.stat(output.parent).st_dev)
-                    break
-        finally:
-            if folder is not None:
-                os.close(folder)
+        return None, None
+    try:
+        if data is None:
+            with os.fdopen(fd, "w+b", buffering, closefd=False) as fh:
+                written = _fill(fh, fill, sync)
+        else:
+            _write_all(fd, data)
+            if sync:
+                os.fsync(fd)
+            written = os.fstat(fd)
+        # a new output (a batch's usually are) takes one link, where a link under a temporary
+        # name and a rename took a third of the write's time
+        for name in chain((output.name,), (_temporary_name(output.name) for _ in range(100))):
+            target = output if name == output.name else output.parent / name
+            try:
+                # linkat(..., AT_SYMLINK_FOLLOW) names the open file. Python calls linkat only
+                # when given a descriptor (else link(), which cannot follow /proc/self/fd/N):
+                # the file's own, which an absolute source path makes the kernel ignore.
+                os.link(f"/proc/self/fd/{fd}", target, src_dir_fd=fd, follow_symlinks=True)
+                return (_PLACED if target is output else str(target)), written
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                if exc.errno in _CANNOT_LINK:  # (the device's, not this file's: EXDEV on overlayfs)
+                    _NO_TMPFILE.add(os.stat(output.parent).st_dev)
+                break
         # `fill` may have consumed its source (a stream): copy what it wrote, never call it again
-        fh.seek(0)
-        return _write_named(output, lambda out: shutil.copyfileobj(fh, out), sync, -1)
+        os.lseek(fd, 0, os.SEEK_SET)
+        with os.fdopen(fd, "rb", closefd=False) as written_so_far:
+            return _write_named(output, lambda out: shutil.copyfileobj(written_so_far, out), sync, -1)
+    finally:
+        os.close(fd)
 
 
 def _remove_orphans(output: Path) -> None:

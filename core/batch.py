@@ -369,8 +369,8 @@ def convert_one(job: Job, settings: Settings) -> FileResult:
             # process (a kill cannot cut one short); after a power cut the journal's size and
             # mtime check finds any output the OS had not written yet, and converts it again.
             # No tidying of temporary files per output: the runner removed them all first.
-            write_atomic(out, data, sync=False, tidy=False)
-            result.output_stats[str(out)] = _stat(out)
+            written = write_atomic(out, data, sync=False, tidy=False)
+            result.output_stats[str(out)] = (written.st_size, written.st_mtime_ns)
         result.status = "converted"
         result.changes = report.counts()
         result.warnings = [w.describe() for w in report.warnings]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from wenzhuan.errors import OutputError
-from wenzhuan.atomic import write_atomic
+from wenzhuan.atomic import write_atomic, write_atomic_stream
 
 from ..helpers import make_plugin_dist
 from .kit import error_line, leftovers
@@ -82,6 +82,25 @@ def test_disk_full_leaves_nothing(tmp_path, big_src):
     assert proc.stdout == b""  # the tmpfs (gone with the namespace) held no file at all
 
 
+def test_a_failing_write_keeps_the_existing_output(tmp_path, monkeypatch):
+    target = tmp_path / "out.md"
+    target.write_bytes(b"previous")
+    real = os.write
+
+    def full(fd, data):  # the disk fills up halfway through the output
+        if len(data) < 1000:
+            return real(fd, data)
+        real(fd, data[: len(data) // 2])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full)
+    with pytest.raises(OutputError) as info:
+        write_atomic(target, b"new content " * 1000)
+    assert str(info.value) == f"{target}: cannot write it: No space left on device"
+    assert target.read_bytes() == b"previous"
+    assert leftovers(tmp_path, ["out.md"]) == []
+
+
 def test_a_failing_stream_keeps_the_existing_output(tmp_path, monkeypatch):
     target = tmp_path / "out.md"
     target.write_bytes(b"previous")
@@ -106,11 +125,10 @@ def test_a_failing_stream_keeps_the_existing_output(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "fdopen", lambda *a, **k: Full(real(*a, **k)))
     with pytest.raises(OutputError) as info:
-        write_atomic(target, b"new content " * 1000)
+        write_atomic_stream(target, lambda fh: fh.write(b"new content " * 1000))
     assert str(info.value) == f"{target}: cannot write it: No space left on device"
     assert target.read_bytes() == b"previous"
     assert leftovers(tmp_path, ["out.md"]) == []
-
 
 
 def test_a_new_output_is_linked_in_place_and_an_existing_one_replaced(tmp_path, monkeypatch):
@@ -131,6 +149,22 @@ def test_a_new_output_is_linked_in_place_and_an_existing_one_replaced(tmp_path, 
         assert held.read() == b"first"  # (the old file, unlinked by the rename, not rewritten)
     assert renames == [target]
     assert target.read_bytes() == b"second" and os.listdir(tmp_path) == ["out.md"]
+
+
+@pytest.mark.parametrize("unnamed", [True, False])
+def test_write_atomic_returns_the_outputs_status(tmp_path, monkeypatch, unnamed):
+    """Its size and mtime, as the batch journal records them, without another stat by path."""
+    import wenzhuan.atomic as atomic
+
+    if not unnamed:
+        monkeypatch.setattr(atomic, "_PROC_FD", False)
+    target = tmp_path / "out.md"
+    for data in (b"first", b"a longer second"):  # linked in place, then renamed over it
+        written = write_atomic(target, data, sync=False, tidy=False)
+        st = os.stat(target)
+        assert (written.st_ino, written.st_size, written.st_mtime_ns) == (st.st_ino, len(data), st.st_mtime_ns)
+    streamed = write_atomic_stream(target, lambda fh: fh.write(b"streamed"))
+    assert (streamed.st_ino, streamed.st_size) == (os.stat(target).st_ino, 8)
 
 
 def test_where_unnamed_files_cannot_be_linked_a_named_one_is_used_from_then_on(tmp_path, monkeypatch):
@@ -213,7 +247,7 @@ def test_killed_while_the_writer_is_half_way(tmp_path, big_src):
 KILLER = '''
 import sys
 from pathlib import Path
-from wenzhuan.atomic import write_atomic
+from wenzhuan.atomic import write_atomic, write_atomic_stream
 target = Path(sys.argv[1])
 n = 0
 while True:
