@@ -21,9 +21,15 @@ What it measures, printing Markdown tables (paste them into the README's "Perfor
 2. Peak memory: one `--big-mb` MB article converted to each format by `wenzhuan convert`;
    the peak RSS of that process (from wait4's rusage) divided by the input size.
 
-Leave a minute between runs: each run deletes its outputs when it ends, and on an ext4 without a
-journal (the machine these figures come from) creating files is several times slower for about half a
-minute after thousands were deleted, which a run started right away measures (see the README).
+The file system is probed before each wenzhuan run. On the ext4 without a journal these figures
+come from, creating a file takes 0.02-0.06 ms on a quiet disk, but 0.1-0.4 ms for the half minute
+or so after thousands of files were written or deleted, until the kernel has written that back
+(and more the more files a burst creates). Right after generating the corpus, or after the
+previous round's 1,000 outputs, a run would measure that rather than wenzhuan, which creates a
+file in about 0.5 ms of its work per article; pandoc's 0.3 ms more are lost in its 20. A probe
+slower than `CREATE_LIMIT_US` is reported and waited out (up to `SETTLE_SECONDS`), and every
+run's probe is printed. Leave a minute between benchmark runs all the same: each deletes its
+files when it ends.
 """
 
 from __future__ import annotations
@@ -90,6 +96,34 @@ def compile_bytecode() -> None:
 
 def wenzhuan_cmd(*args: str) -> list[str]:
     return [sys.executable, "-m", "wenzhuan", *args]
+
+
+CREATE_LIMIT_US = 60
+SETTLE_SECONDS = 300
+
+
+def creation_us(folder: Path, n: int = 200) -> float:
+    """Microseconds to create one empty file, over `n` files in a new folder under `folder` (kept
+    until the end, as the runs' outputs are: deleting them would slow the next run down)."""
+    probe = Path(tempfile.mkdtemp(prefix="probe-", dir=folder))
+    start = time.perf_counter()
+    for i in range(n):
+        os.close(os.open(probe / str(i), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+    return (time.perf_counter() - start) / n * 1e6
+
+
+def settled(folder: Path) -> float:
+    """Probe file creation under `folder` until it is as fast as usual (at most `SETTLE_SECONDS`
+    of waiting); the last probe, in microseconds per file."""
+    waited = 0
+    while True:
+        us = creation_us(folder)
+        if us <= CREATE_LIMIT_US or waited >= SETTLE_SECONDS:
+            return us
+        print(f"  (creating a file takes {us:.0f} µs here, over {CREATE_LIMIT_US}: the disk is still writing "
+              f"back files written or deleted recently; waiting 15 s)", flush=True)
+        time.sleep(15)
+        waited += 15
 
 
 def children_cpu() -> float:
@@ -199,7 +233,9 @@ def main(argv=None) -> None:
             for jobs in jobs_list:
                 ours = theirs = ours_cpu = theirs_cpu = 0.0
                 failed = 0
+                probes = []
                 for r in range(max(1, args.rounds)):  # interleaved, so both sides see the same machine
+                    probes.append(settled(runs))
                     secs, cpu, failed = time_wenzhuan(corpus, fmt, jobs, runs / f"out-{fmt}-{jobs}-{r}")
                     ours, ours_cpu = max(ours, len(files) / secs), max(ours_cpu, len(files) / cpu)
                     if has_pandoc:
@@ -211,7 +247,8 @@ def main(argv=None) -> None:
                 print(f"  {fmt:8} -j {jobs}: wenzhuan {ours:8.1f} articles/s ({failed} failed), "
                       f"pandoc {theirs:6.1f} articles/s: {ratio}; per CPU second {ours_cpu:.0f} vs "
                       f"{theirs_cpu:.1f} ({1000 / ours_cpu:.2f} vs {1000 / theirs_cpu if theirs_cpu else 0:.1f} "
-                      f"ms of CPU per article)", flush=True)
+                      f"ms of CPU per article); creating a file before each run: "
+                      f"{', '.join(f'{us:.0f}' for us in probes)} µs", flush=True)
         if rows:
             print("\n| format | jobs | wenzhuan articles/s | pandoc articles/s (per file) | ratio | target "
                   "| per CPU second: wenzhuan / pandoc | ratio | target |")
