@@ -26,6 +26,12 @@ def cache_dir() -> Path | None:
     return Path(base) / "wenzhuan"
 
 
+def enabled() -> bool:
+    """Whether the cache is on (`cache_dir()` is not None), without making its path: a pass asks
+    this for every document."""
+    return os.environ.get("WENZHUAN_CACHE_DIR") != ""
+
+
 def load(name: str, key: Any) -> Any | None:
     """The value stored under `name` for `key`, or None (absent, stale, corrupt, cache off)."""
     folder = cache_dir()

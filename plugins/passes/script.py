@@ -101,7 +101,7 @@ def evidence(text: str) -> tuple[int, int]:
     global _counted
     counted = _counted
     _counted += len(text)  # (either way: once past the threshold, the cache is not asked for again)
-    if counted < TABLES_AFTER and disk_cache.cache_dir() is None:
+    if counted < TABLES_AFTER and not disk_cache.enabled():
         return _counted_evidence(text)
     simplified, traditional = _tables()
     simp, trad = _count(simplified, text), _count(traditional, text)
