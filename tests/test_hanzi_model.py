@@ -97,3 +97,27 @@ def test_the_script_pass_tables_from_the_cache_are_the_built_ones(tmp_path, monk
         assert fresh() == built
     finally:
         script._tables.cache_clear()
+
+
+def test_the_cache_key_follows_the_installed_opencc_without_importing_it(tmp_path, monkeypatch):
+    """Tables built from one OpenCC are not used with another: installing another version
+    rewrites its package, whose `__init__` is in the key (found, not imported)."""
+    import importlib.util
+    import os
+    import sys
+
+    fake = tmp_path / "opencc" / "__init__.py"
+    fake.parent.mkdir()
+    fake.write_text("__version__ = '1.0'\n", encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("opencc", fake)
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: spec if name == "opencc" else None)
+    monkeypatch.delitem(sys.modules, "opencc", raising=False)
+    before = cache_key()
+    assert "opencc" not in sys.modules
+    fake.write_text("__version__ = '2.0'\n", encoding="utf-8")  # (another size)
+    assert cache_key() != before
+    os.utime(fake, ns=(1, 1))
+    same_size_older = cache_key()
+    os.utime(fake, ns=(2, 2))
+    assert cache_key() != same_size_older
+    assert before[0] == cache_key()[0] and before[2] == cache_key()[2]  # (Python, the code: unchanged)

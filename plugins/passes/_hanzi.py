@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import os
 import re
 from operator import itemgetter
 from pathlib import Path
@@ -205,16 +206,30 @@ def model() -> HanziModel:
 
 def cache_key(*sources: str) -> tuple:
     """The disk cache's key for tables built from Python's codecs and OpenCC by this module and
-    `sources` (their files): their versions and the code's hash."""
+    `sources` (their files): Python's version, OpenCC's installed package, the code's hash."""
     import hashlib
     import sys
-
-    import opencc
 
     digest = hashlib.sha256()
     for source in (__file__, *sources):
         digest.update(Path(source).read_bytes())
-    return sys.version, getattr(opencc, "__version__", ""), digest.hexdigest()
+    return sys.version, _opencc_stamp(), digest.hexdigest()
+
+
+def _opencc_stamp() -> tuple:
+    """OpenCC's package as installed, found without importing it (loading its extension takes
+    milliseconds, and a process whose tables come from the cache may never need it): the path,
+    size and mtime of its `__init__`, which installing another version rewrites with the rest."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("opencc")
+    if spec is None or not spec.origin:
+        return ()
+    try:
+        st = os.stat(spec.origin)
+    except OSError:
+        return (spec.origin,)
+    return spec.origin, st.st_size, st.st_mtime_ns
 
 
 def _build_words(text: str) -> tuple[dict[str, int], dict[str, int]]:
