@@ -57,12 +57,13 @@ def entry_points(group: str) -> list[EntryPoint]:
     if not _only_path_finder():
         return _scan(group)
     name = f"entry-points-{group}"
+    # (the time before anything is read: a slow read must not make a recent mtime look old)
+    recent = time.time_ns() - _RECENT_NS
     snapshot = _snapshot()
     stored = disk_cache.load(name, FORMAT)
     if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == snapshot:
         return [EntryPoint(*row) for row in stored[1]]
     found = _scan(group)
-    recent = time.time_ns() - _RECENT_NS
     if not any(mtime is not None and mtime >= recent for _, mtime in snapshot[1]):
         disk_cache.store(name, FORMAT, (snapshot, [(ep.name, ep.value, ep.distribution, ep.version)
                                                     for ep in found]))

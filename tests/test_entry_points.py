@@ -195,3 +195,27 @@ def test_a_zip_on_sys_path_is_read_again_when_it_changes(site, tmp_path, monkeyp
     write("plug_z:Thing", LONG_AGO + 1)
     assert names(entry_points(GROUP)) == [("plug_z", "plug_z:Thing", "plugin-z", "1.0")]
     assert entry_points(GROUP)[0].load().VALUE == 2
+
+
+def test_a_change_in_the_same_clock_tick_as_a_slow_read_is_not_trusted(site, monkeypatch):
+    """On a file system with coarse mtimes (FAT's 2 s), a file changed again in the same tick
+    keeps its mtime. Whether the snapshot is old enough to store is judged from the time before
+    the distributions were read: a read that took long must not make recent mtimes look old."""
+    info = make_dist(site, "plugin-a", "plug_a")
+    tick = time.time_ns() - 1_500_000_000  # 1.5 s ago: recent
+    for path in (info, info / "entry_points.txt", info / "METADATA", site):
+        os.utime(path, ns=(tick, tick))
+    real_scan, clock = ep_module._scan, [0]
+
+    def slow_scan(group):  # the read takes a second (a loaded machine, a slow disk)
+        found = real_scan(group)
+        clock[0] += 1_000_000_000
+        return found
+
+    monkeypatch.setattr(ep_module, "_scan", slow_scan)
+    monkeypatch.setattr(ep_module.time, "time_ns", lambda real=time.time_ns: real() + clock[0])
+    assert names(entry_points(GROUP)) == [("plug_a", "plug_a", "plugin-a", "1.0")]
+    with open(info / "entry_points.txt", "r+", encoding="utf-8") as fh:  # rewritten in the same tick
+        fh.write(f"[{GROUP}]\nplug_a = plug_a:Thing\n")
+    os.utime(info / "entry_points.txt", ns=(tick, tick))
+    assert names(entry_points(GROUP)) == [("plug_a", "plug_a:Thing", "plugin-a", "1.0")]
