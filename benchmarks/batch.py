@@ -21,15 +21,14 @@ What it measures, printing Markdown tables (paste them into the README's "Perfor
 2. Peak memory: one `--big-mb` MB article converted to each format by `wenzhuan convert`;
    the peak RSS of that process (from wait4's rusage) divided by the input size.
 
-The file system is probed before each wenzhuan run. On the ext4 without a journal these figures
-come from, creating a file takes 0.02-0.06 ms on a quiet disk, but 0.1-0.4 ms for the half minute
-or so after thousands of files were written or deleted, until the kernel has written that back
-(and more the more files a burst creates). Right after generating the corpus, or after the
-previous round's 1,000 outputs, a run would measure that rather than wenzhuan, which creates a
-file in about 0.5 ms of its work per article; pandoc's 0.3 ms more are lost in its 20. A probe
-slower than `CREATE_LIMIT_US` is reported and waited out (up to `SETTLE_SECONDS`), and every
-run's probe is printed. Leave a minute between benchmark runs all the same: each deletes its
-files when it ends.
+The file system is probed before each run. On the ext4 without a journal these figures come
+from, creating a file takes 0.02-0.06 ms on a quiet disk, but 0.1-0.4 ms for the half minute or
+so after thousands of files were written or deleted, until the kernel has written that back (and
+more the more files a burst creates). Right after generating the corpus, or after the previous
+round's 1,000 outputs, a run would measure that as much as the converter: wenzhuan spends about
+0.8 ms of CPU on an article, pandoc 20. A probe slower than `CREATE_LIMIT_US` is reported and
+waited out (up to `SETTLE_SECONDS`) before wenzhuan's runs and pandoc's alike, and every probe is
+printed. Leave a minute between benchmark runs all the same: each deletes its files when it ends.
 """
 
 from __future__ import annotations
@@ -239,6 +238,7 @@ def main(argv=None) -> None:
                     secs, cpu, failed = time_wenzhuan(corpus, fmt, jobs, runs / f"out-{fmt}-{jobs}-{r}")
                     ours, ours_cpu = max(ours, len(files) / secs), max(ours_cpu, len(files) / cpu)
                     if has_pandoc:
+                        probes.append(settled(runs))  # (the same disk for both sides)
                         psecs, pcpu, _ = time_pandoc(sample, PANDOC_TARGET[fmt], jobs,
                                                       runs / f"pandoc-{fmt}-{jobs}-{r}")
                         theirs, theirs_cpu = max(theirs, len(sample) / psecs), max(theirs_cpu, len(sample) / pcpu)
@@ -247,7 +247,7 @@ def main(argv=None) -> None:
                 print(f"  {fmt:8} -j {jobs}: wenzhuan {ours:8.1f} articles/s ({failed} failed), "
                       f"pandoc {theirs:6.1f} articles/s: {ratio}; per CPU second {ours_cpu:.0f} vs "
                       f"{theirs_cpu:.1f} ({1000 / ours_cpu:.2f} vs {1000 / theirs_cpu if theirs_cpu else 0:.1f} "
-                      f"ms of CPU per article); creating a file before each run: "
+                      f"ms of CPU per article); creating a file before each run (wenzhuan, pandoc, ...): "
                       f"{', '.join(f'{us:.0f}' for us in probes)} µs", flush=True)
         if rows:
             print("\n| format | jobs | wenzhuan articles/s | pandoc articles/s (per file) | ratio | target "
