@@ -105,9 +105,13 @@ def _fill(fh, fill: Callable[[BinaryIO], object], sync: bool) -> os.stat_result:
     a link changes neither its size nor its mtime)."""
     fill(fh)
     fh.flush()
+    return _complete(fh.fileno(), sync)
+
+
+def _complete(fd: int, sync: bool) -> os.stat_result:
     if sync:
-        os.fsync(fh.fileno())
-    return os.fstat(fh.fileno())
+        os.fsync(fd)
+    return os.fstat(fd)
 
 
 # Temporary files are created with the usual permissions (0666 less the umask, or the folder's
@@ -189,13 +193,10 @@ def _write_unnamed(output: Path, fill: Callable[[BinaryIO], object], sync: bool,
                 written = _fill(fh, fill, sync)
         else:
             _write_all(fd, data)
-            if sync:
-                os.fsync(fd)
-            written = os.fstat(fd)
+            written = _complete(fd, sync)
         # a new output (a batch's usually are) takes one link, where a link under a temporary
         # name and a rename took a third of the write's time
-        for name in chain((output.name,), (_temporary_name(output.name) for _ in range(100))):
-            target = output if name == output.name else output.parent / name
+        for target in chain((output,), (output.parent / _temporary_name(output.name) for _ in range(100))):
             try:
                 # linkat(..., AT_SYMLINK_FOLLOW) names the open file. Python calls linkat only
                 # when given a descriptor (else link(), which cannot follow /proc/self/fd/N):
