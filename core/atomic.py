@@ -53,7 +53,7 @@ def write_atomic(output: Path, data: bytes, *, sync: bool = True, tidy: bool = T
 
     Returns the written file's status (its size and mtime, which the batch journal records)."""
     def fill(fh) -> None:
-        _write_all(fh.fileno(), data)
+        write_all(fh.fileno(), data)
 
     # unbuffered: one write of the whole, and no asking whether the file is a terminal first
     return _write_atomic(output, fill, sync=sync, tidy=tidy, buffering=0, data=data)
@@ -65,7 +65,8 @@ def write_atomic_stream(output: Path, fill: Callable[[BinaryIO], object], *, syn
     return _write_atomic(output, fill, sync=sync, tidy=tidy, buffering=-1)
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def write_all(fd: int, data: bytes) -> None:
+    """All of `data` to the descriptor `fd` (a pipe or a file may take less at once)."""
     view = memoryview(data)
     while view:  # (a write may take less than all)
         view = view[os.write(fd, view):]
@@ -192,7 +193,7 @@ def _write_unnamed(output: Path, fill: Callable[[BinaryIO], object], sync: bool,
             with os.fdopen(fd, "w+b", buffering, closefd=False) as fh:
                 written = _fill(fh, fill, sync)
         else:
-            _write_all(fd, data)
+            write_all(fd, data)
             written = _complete(fd, sync)
         # a new output (a batch's usually are) takes one link, where a link under a temporary
         # name and a rename took a third of the write's time

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from . import __version__
-from .atomic import check_output, write_atomic
+from .atomic import check_output, write_all, write_atomic
 from .errors import DEFAULT_MAX_INPUT, OutputError, WenzhuanError
 from .manager import default_host
 from .pipeline import Source, apply_transforms, check_skipped_passes, load, render
@@ -1133,9 +1133,7 @@ def _send_result(fd: int, i: int, result: FileResult) -> None:
         import pickle
 
         data = b"p" + pickle.dumps(values, pickle.HIGHEST_PROTOCOL)
-    view = memoryview(len(data).to_bytes(4, "little") + data)
-    while view:  # (a pipe may take less than all at once)
-        view = view[os.write(fd, view):]
+    write_all(fd, len(data).to_bytes(4, "little") + data)
 
 
 class _ResultReader:
