@@ -290,9 +290,9 @@ class _StdoutGuard:
     def write(self, data: bytes) -> None:
         try:
             if self._saved_fd is not None:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(self._saved_fd, view):]
+                from .atomic import write_all
+
+                write_all(self._saved_fd, data)
             else:
                 self._out.write(data)
                 self._out.flush()
