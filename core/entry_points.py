@@ -54,7 +54,7 @@ class EntryPoint:
 
 def entry_points(group: str) -> list[EntryPoint]:
     """The entry points of `group` of the distributions on `sys.path`, sorted by name."""
-    if not _only_path_finder():
+    if not (disk_cache.enabled() and _only_path_finder()):
         return _scan(group)
     name = f"entry-points-{group}"
     # (the time before anything is read: a slow read must not make a recent mtime look old)
