@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 from itertools import chain
 from pathlib import Path
 from typing import BinaryIO, Callable, Sequence
@@ -212,6 +211,8 @@ def _write_unnamed(output: Path, fill: Callable[[BinaryIO], object], sync: bool,
                 break
         # `fill` may have consumed its source (a stream): copy what it wrote, never call it again
         os.lseek(fd, 0, os.SEEK_SET)
+        import shutil  # (only here: it imports the compression modules too, milliseconds at start)
+
         with os.fdopen(fd, "rb", closefd=False) as written_so_far:
             return _write_named(output, lambda out: shutil.copyfileobj(written_so_far, out), sync, -1)
     finally:

@@ -112,6 +112,9 @@ _NATURAL = re.compile(r"(\d+)")
 def safe_name(part: str) -> str:
     """One path component made safe for an output name: no control characters (they become
     `_`), no separators, never `.`, `..` or empty, NFC-normalized, at most 200 UTF-8 bytes."""
+    if (part.isascii() and part.isprintable() and len(part) <= 200 and "/" not in part and "\\" not in part
+            and part not in ("", ".", "..") and part.strip() == part):
+        return part  # (the usual name, as it is: a batch asks for every file and folder)
     part = unicodedata.normalize("NFC", part)
     part = _CONTROL.sub("_", part).replace("/", "_").replace("\\", "_").strip()
     if part in ("", ".", ".."):

@@ -164,6 +164,11 @@ def test_safe_names():
     assert safe_name("..") == "__" and safe_name(".") == "_" and safe_name("") == "_"
     assert safe_name("a/b\\c") == "a_b_c"
     assert len(safe_name("长" * 300).encode()) <= 200
+    # ASCII names, which take a shortcut when nothing needs changing
+    assert safe_name("article-001_v2.txt") == "article-001_v2.txt"
+    assert safe_name(" padded ") == "padded" and safe_name("tab\tname") == "tab_name"
+    assert safe_name("a" * 201) == "a" * 200 and safe_name("a" * 200) == "a" * 200
+    assert safe_name("x\x7f") == "x_" and safe_name("a\\b") == "a_b" and safe_name(" ") == "_"
     writer = default_host().catalog.writer("markdown")
     out = Path("/o")
     assert output_path("x/../../etc/passwd.txt", out, writer) == Path("/o/x/__/__/etc/passwd.md")
