@@ -1226,36 +1226,85 @@ def _run_pool(todo: Sequence[Job], settings: Settings, workers: int,
               finish: Callable[[FileResult], None]) -> None:
     """Workers from a forkserver (see `_can_fork`): a `ProcessPoolExecutor` given a few files
     at a time, with at most a few tasks per worker in flight, so stopping is quick and memory
-    flat."""
+    flat.
+
+    A worker that dies (killed, out of memory, a crash in an extension) breaks the whole pool:
+    every task in flight fails with it, whichever file was the cause. Those files are converted
+    again in a new pool, one at a time, so that a file that kills its worker alone fails, and
+    only it; then the rest goes on as before."""
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    def new_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(),
+                                   initializer=_init_worker, initargs=(settings, os.getpid()))
 
     chunker = _Chunker(todo, workers)
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(),
-                               initializer=_init_worker, initargs=(settings, os.getpid()))
+    pool = new_pool()
     in_flight: dict[Future, list[Job]] = {}
+    suspects: deque[Job] = deque()  # in flight when a worker died: converted again alone
+    alone: Future | None = None  # the task of the one suspect in flight
     graceful = True
     try:
         def refill() -> None:
+            nonlocal alone
+            if alone is not None:  # nothing else in flight until it is done
+                return
+            if suspects:
+                if not in_flight:
+                    job = suspects.popleft()
+                    alone = pool.submit(_work, [job])
+                    in_flight[alone] = [job]
+                return
             while len(in_flight) < workers * 2:
                 jobs = chunker.next()
                 if not jobs:
                     return
                 in_flight[pool.submit(_work, jobs)] = jobs
 
+        def failed(jobs: Sequence[Job], why: str) -> None:
+            for job in jobs:
+                finish(FileResult(job.input, dict(job.outputs), "failed",
+                                  error=f"the worker converting it stopped {why}"))
+
         refill()
         while in_flight:
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            broken = False
             for fut in done:
                 jobs = in_flight.pop(fut)
+                was_alone = fut is alone
+                if was_alone:
+                    alone = None
                 try:
                     results = fut.result()
-                except Exception as exc:  # noqa: BLE001 - a worker died (killed, out of memory)
-                    results = [FileResult(job.input, dict(job.outputs), "failed",
-                                          error=f"the worker converting it stopped: {type(exc).__name__}: {exc}")
-                               for job in jobs]
+                except BrokenProcessPool:
+                    broken = True
+                    if was_alone:
+                        failed(jobs, "(killed, or it crashed)")
+                    else:
+                        suspects.extend(jobs)
+                    continue
+                except Exception as exc:  # noqa: BLE001 - its result could not be sent back
+                    failed(jobs, f"({type(exc).__name__}: {exc})")
+                    continue
                 for result in results:
                     chunker.timed(result)
                     finish(result)
+            if broken:
+                # the others in flight fail with the pool (the executor marks them all at once)
+                rest, _ = wait(in_flight)
+                for fut in rest:
+                    jobs = in_flight.pop(fut)
+                    try:
+                        results = fut.result()
+                    except Exception:  # noqa: BLE001 - BrokenProcessPool
+                        suspects.extend(jobs)
+                        continue
+                    for result in results:
+                        finish(result)
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = new_pool()
             refill()
     except BaseException:
         # Stop: drop what has not started; let running files finish (each output is complete

@@ -422,6 +422,52 @@ def test_a_program_with_threads_gets_workers_that_are_not_forked_from_it(tmp_pat
         assert f"城西{i}号社区图书馆扩建完工" in (tmp_path / "out" / f"{i}.md").read_text(encoding="utf-8")
 
 
+_POOL_SCRIPT = """
+import json, sys, threading
+from pathlib import Path
+from wenzhuan.batch import Settings, default_patterns, plan_batch, run_batch
+from wenzhuan.manager import default_host
+
+def main():
+    src, out = sys.argv[1], Path(sys.argv[2])
+    catalog = default_host().catalog
+    plan = plan_batch([src], out, [catalog.writers["markdown"]], default_patterns(catalog))
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)  # (a thread: workers come from a forkserver)
+    thread.start()
+    try:
+        summary = run_batch(plan.jobs, Settings(("markdown",)), out, workers=2)
+    finally:
+        stop.set()
+        thread.join()
+    print(json.dumps(sorted([Path(r.input).name, r.status, r.error] for r in summary.results)))
+
+
+if __name__ == "__main__":  # (multiprocessing's workers import this module again)
+    main()
+"""
+
+
+def test_a_pool_worker_that_dies_fails_only_its_file(tmp_path, testkit):
+    """In a program with threads the workers come from a pool, which a dying worker breaks:
+    every file it had in flight fails with it. Those are converted again one at a time, so only
+    the files that kill their worker alone fail."""
+    env, _ = testkit
+    src = tree(tmp_path / "in", {f"{i:02}.txt": ARTICLE for i in range(40)})
+    script = tmp_path / "pool.py"
+    script.write_text(_POOL_SCRIPT, encoding="utf-8")
+    env = {**os.environ, **env, "WZ_TESTKIT_KILL_ON": "05.txt,23.txt", "WZ_TESTKIT_MAIN_PARENT": str(os.getpid())}
+    done = subprocess.run([sys.executable, str(script), str(src), str(tmp_path / "out")], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    results = json.loads(done.stdout)
+    assert len(results) == 40
+    failed = [(name, error) for name, status, error in results if status != "converted"]
+    assert failed == [(name, "the worker converting it stopped (killed, or it crashed)") for name in ("05.txt", "23.txt")]
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.md")) == [
+        f"{i:02}.md" for i in range(40) if i not in (5, 23)]
+
+
 def test_fail_fast_stops_at_the_first_failure(tmp_path):
     src = tree(tmp_path / "in", {"1.txt": ARTICLE, "2.txt": b"\xff", "3.txt": ARTICLE, "4.txt": ARTICLE})
     out = tmp_path / "out"
