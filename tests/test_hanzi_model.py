@@ -72,6 +72,24 @@ def test_a_corrupt_or_stale_cache_is_rebuilt(tmp_path, monkeypatch):
     assert _tables(HanziModel()) == built
 
 
+def test_text_without_a_suspicious_character_needs_only_the_classes(tmp_path, monkeypatch):
+    from wenzhuan.plugins.passes import _hanzi
+
+    monkeypatch.setenv("WENZHUAN_CACHE_DIR", str(tmp_path))
+    built = _tables(HanziModel())
+    loaded = []
+    load = disk_cache.load
+    monkeypatch.setattr(_hanzi.disk_cache, "load", lambda name, key: loaded.append(name) or load(name, key))
+    m = HanziModel()
+    assert m.suspect_re.search("会议强调，要坚持稳中求进工作总基调。") is None
+    assert loaded == ["hanzi-classes"]
+    assert m.suspect_re.search("浼氳") is not None  # 会议 as UTF-8 read as GBK
+    assert _tables(m) == built and loaded == ["hanzi-classes", "hanzi-tables"]
+    (tmp_path / "hanzi-classes.marshal").write_bytes(b"\x00junk")  # rebuilt, both stored again
+    assert _tables(HanziModel()) == built
+    assert disk_cache.load("hanzi-classes", cache_key()) is not None
+
+
 def test_no_cache_folder_writes_nothing(tmp_path, monkeypatch):
     monkeypatch.setenv("WENZHUAN_CACHE_DIR", "")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))

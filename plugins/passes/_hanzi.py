@@ -87,23 +87,61 @@ def _decode_range(codec: str, leads: range, trails: range) -> set[str]:
 
 
 class HanziModel:
-    """Built once, lazily: the passes' fast paths need only `suspect_re`. Its tables come from
-    the disk cache (`wenzhuan.disk_cache`) when they were built before with the same Python,
-    OpenCC and this module: building them takes a tenth of a second, loading them 20 ms."""
+    """Built once, lazily: the passes' fast paths need only `suspect_re`, so only the character
+    classes are loaded with the model; the tables that judge and repair a suspicious run (a few
+    documents in a hundred have one) are loaded when one is met. Both come from the disk cache
+    (`wenzhuan.disk_cache`) when they were built before with the same Python, OpenCC and this
+    module: building them takes a tenth of a second, loading the classes under a millisecond
+    and the tables about 12 ms."""
 
     def __init__(self) -> None:
-        key = cache_key()
-        tables = disk_cache.load("hanzi-tables", key)
-        if not (isinstance(tables, tuple) and len(tables) == 6):
-            tables = _build_tables()
-            disk_cache.store("hanzi-tables", key, tables)
-        tier1, tier2, self.pair_char, self.char_pair, suspect, self._pair_class = tables
-        self.tier1, self.tier2 = frozenset(tier1), frozenset(tier2)
+        self._key = cache_key()
+        self._tables: tuple | None = None  # (tier1, tier2, pair_char, char_pair), see `_loaded`
+        classes = disk_cache.load("hanzi-classes", self._key)
+        if not (isinstance(classes, tuple) and len(classes) == 2 and all(isinstance(c, str) for c in classes)):
+            classes = self._build()[4:]
+        suspect, self._pair_class = classes
         # A character class of ~20,000 members compiles to a bitmap: one cheap scan per text run.
         self.suspect_re = regex_cache.compile("[" + suspect + "]")
         self._logp: dict[str, float] = {}
         self._bigrams: dict[str, int] | None = None
         self._charw: dict[str, int] | None = None
+
+    def _build(self) -> tuple:
+        """Every table built (see `_build_tables`), and stored for the processes after this one."""
+        tables = _build_tables()
+        disk_cache.store("hanzi-tables", self._key, tables[:4])
+        disk_cache.store("hanzi-classes", self._key, tables[4:])
+        self._tables = _frozen(tables[:4])
+        return tables
+
+    def _loaded(self) -> tuple:
+        if self._tables is None:
+            tables = disk_cache.load("hanzi-tables", self._key)
+            if isinstance(tables, tuple) and len(tables) == 4:
+                self._tables = _frozen(tables)
+            else:
+                self._build()
+        return self._tables  # type: ignore[return-value]
+
+    @property
+    def tier1(self) -> frozenset[str]:
+        """Characters of GB2312's first level and Big5's frequent ones (and their OpenCC forms)."""
+        return self._loaded()[0]
+
+    @property
+    def tier2(self) -> frozenset[str]:
+        return self._loaded()[1]
+
+    @property
+    def pair_char(self) -> dict[int, str]:
+        """A GBK (GB18030) double-byte pair, as `lead << 8 | trail`, -> the character it decodes to."""
+        return self._loaded()[2]
+
+    @property
+    def char_pair(self) -> dict[str, bytes]:
+        """A character -> the GBK (GB18030) double-byte pair it is encoded as."""
+        return self._loaded()[3]
 
     @functools.cached_property
     def pair_re(self) -> re.Pattern:
@@ -242,6 +280,11 @@ def _build_words(text: str) -> tuple[dict[str, int], dict[str, int]]:
     bigrams = {word[i:i + 2]: w for word, w in rows for i in range(len(word) - 1)}
     charw = {c: w for word, w in rows for c in word}
     return bigrams, charw
+
+
+def _frozen(tables: tuple) -> tuple:
+    tier1, tier2, pair_char, char_pair = tables
+    return frozenset(tier1), frozenset(tier2), pair_char, char_pair
 
 
 def _build_tables() -> tuple:

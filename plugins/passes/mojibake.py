@@ -140,8 +140,16 @@ class Repairer:
 
     # ---------------------------------------------------------------- encoding helpers
 
+    @functools.cached_property
+    def _char_pair(self) -> dict[str, bytes]:
+        return self.m.char_pair  # (the model loads its tables for the first suspicious run)
+
+    @functools.cached_property
+    def _pair_char(self) -> dict[int, str]:
+        return self.m.pair_char
+
     def pair(self, c: str) -> bytes | None:
-        return self.m.char_pair.get(c)
+        return self._char_pair.get(c)
 
     def variants(self, c: str) -> list[bytes]:
         """Byte pairs a garbled character may stand for: itself, or what it was before an s2t
@@ -153,18 +161,18 @@ class Repairer:
 
     def _compute_variants(self, c: str) -> list[bytes]:
         out = []
-        direct = self.m.char_pair.get(c)
+        direct = self._char_pair.get(c)
         if direct is not None:
             out.append(direct)
         s = t2s_char(c)
         if s != c:
-            alt = self.m.char_pair.get(s)
+            alt = self._char_pair.get(s)
             if alt is not None and alt != direct:
                 out.append(alt)
         return out
 
     def decode_pair(self, a: int, b: int) -> str | None:
-        return self.m.pair_char.get(a << 8 | b)
+        return self._pair_char.get(a << 8 | b)
 
     def lost_lead(self, trail: int) -> list[str]:
         got = self._lost.get(-trail - 1)
