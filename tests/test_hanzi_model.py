@@ -5,7 +5,8 @@ give what the plain way gives."""
 import opencc
 
 from wenzhuan import disk_cache
-from wenzhuan.plugins.passes._hanzi import HanziModel, _decode_range, _decode_row, _opencc_forms, cache_key
+from wenzhuan.plugins.passes._hanzi import (GBK_TRAILS, HanziModel, _decode_range, _decode_row, _opencc_forms, cache_key,
+                                            gbk_char, gbk_pair)
 
 
 def test_regional_forms_are_what_s2tw_and_s2hk_write():
@@ -30,23 +31,58 @@ def test_rows_decode_as_their_pairs_do():
             assert _decode_row(codec, lead, trails) == expected, (codec, hex(lead))
 
 
+def test_gbk_pairs_and_their_characters_come_from_the_codec_as_a_table_of_every_pair_would():
+    table: dict[str, bytes] = {}
+    for code in range(0x10000):
+        lead, trail = code >> 8, code & 0xFF
+        ch = None
+        if 0x81 <= lead <= 0xFE and trail in GBK_TRAILS:
+            try:
+                ch = bytes((lead, trail)).decode("gb18030")
+            except UnicodeDecodeError:
+                pass
+        ch = ch if ch is not None and len(ch) == 1 else None
+        assert gbk_char(code) == ch, hex(code)
+        if ch is not None:
+            table.setdefault(ch, code.to_bytes(2, "big"))
+    for ch, pair in table.items():
+        assert gbk_pair(ch) == pair, ch
+    assert [c for c in map(chr, range(0x80, 0x30000)) if not 0xD800 <= ord(c) <= 0xDFFF
+            and gbk_pair(c) is not None and c not in table] == []
+    assert gbk_pair("a") is None and gbk_pair("\U00020000") is None  # one byte; four bytes
+
+
 def _tables(m):
-    return (m.tier1, m.tier2, list(m.pair_char.items()), list(m.char_pair.items()), m.suspect_re.pattern,
-            m.pair_re.pattern)
+    m.tier("的")  # (loads the tiers)
+    return m._tiers, m.suspect_re.pattern, m.pair_re.pattern
+
+
+def _words(m):
+    return [w.dump() for w in m._load_words()]
 
 
 def test_the_word_tables_from_the_cache_are_the_built_ones(tmp_path, monkeypatch):
-    def words():
-        m = HanziModel()
-        return list(m.bigrams.items()), list(m.charw.items())
-
     monkeypatch.setenv("WENZHUAN_CACHE_DIR", "")  # off: built
-    built = words()
-    assert len(built[0]) > 40_000 and built[0][:2] != built[0][-2:]
+    built = _words(HanziModel())
     monkeypatch.setenv("WENZHUAN_CACHE_DIR", str(tmp_path))
-    assert words() == built  # built and stored
+    assert _words(HanziModel()) == built  # built and stored
     assert (tmp_path / "hanzi-words.marshal").is_file()
-    assert words() == built  # loaded
+    assert _words(HanziModel()) == built  # loaded
+    (tmp_path / "hanzi-words.marshal").write_bytes(b"\x00junk")
+    assert _words(HanziModel()) == built
+
+
+def test_word_weights_are_the_heaviest_of_the_word_lists(monkeypatch):
+    from wenzhuan.plugins.passes._hanzi import _build_words
+
+    monkeypatch.setenv("WENZHUAN_CACHE_DIR", "")
+    bigrams, charw = _build_words("# comment\n中国\t17\n国家\t12\n中间\t9\n中國\t6\n")
+    m = HanziModel()
+    assert (bigrams, charw) == ({"中国": 17, "国家": 12, "中间": 9, "中國": 6}, {"中": 17, "国": 17, "家": 12, "间": 9, "國": 6})
+    assert m.pair_weight("中", "国") == m.pair_weight("中", "國") > 0  # Traditional looked up as Simplified
+    assert m.is_word_pair("国", "家") and not m.is_word_pair("家", "国")
+    assert m.char_weight("的") > 0 and m.char_weight("a") == m.char_weight("\ue000") == 0
+    assert (m.tier("的"), m.tier("們"), m.tier("亍"), m.tier("a")) == (1, 1, 2, 0)  # GB2312 1, Big5 1, GB2312 2
 
 
 def test_cached_tables_are_the_built_ones(tmp_path, monkeypatch):
@@ -54,22 +90,23 @@ def test_cached_tables_are_the_built_ones(tmp_path, monkeypatch):
     built = _tables(HanziModel())
     monkeypatch.setenv("WENZHUAN_CACHE_DIR", str(tmp_path))
     assert _tables(HanziModel()) == built  # built and stored
-    assert (tmp_path / "hanzi-tables.marshal").is_file()
-    assert disk_cache.load("hanzi-tables", cache_key()) is not None
+    assert (tmp_path / "hanzi-tiers.marshal").is_file() and (tmp_path / "hanzi-classes.marshal").is_file()
+    assert disk_cache.load("hanzi-tiers", cache_key()) is not None
     assert _tables(HanziModel()) == built  # loaded
 
 
 def test_a_corrupt_or_stale_cache_is_rebuilt(tmp_path, monkeypatch):
     monkeypatch.setenv("WENZHUAN_CACHE_DIR", str(tmp_path))
     built = _tables(HanziModel())
-    path = tmp_path / "hanzi-tables.marshal"
-    for junk in (b"", b"\x00garbage", path.read_bytes()[:1000]):
-        path.write_bytes(junk)
+    for name in ("hanzi-tiers", "hanzi-classes"):
+        path = tmp_path / f"{name}.marshal"
+        for junk in (b"", b"\x00garbage", path.read_bytes()[:1000]):
+            path.write_bytes(junk)
+            assert _tables(HanziModel()) == built
+            assert disk_cache.load(name, cache_key()) is not None  # written again
+        disk_cache.store(name, ("another", "key"), ("x", "y"))
+        assert disk_cache.load(name, cache_key()) is None
         assert _tables(HanziModel()) == built
-        assert disk_cache.load("hanzi-tables", cache_key()) is not None  # written again
-    disk_cache.store("hanzi-tables", ("another", "key"), ((), (), {}, {}, "x"))
-    assert disk_cache.load("hanzi-tables", cache_key()) is None
-    assert _tables(HanziModel()) == built
 
 
 def test_text_without_a_suspicious_character_needs_only_the_classes(tmp_path, monkeypatch):
@@ -84,7 +121,7 @@ def test_text_without_a_suspicious_character_needs_only_the_classes(tmp_path, mo
     assert m.suspect_re.search("会议强调，要坚持稳中求进工作总基调。") is None
     assert loaded == ["hanzi-classes"]
     assert m.suspect_re.search("浼氳") is not None  # 会议 as UTF-8 read as GBK
-    assert _tables(m) == built and loaded == ["hanzi-classes", "hanzi-tables"]
+    assert _tables(m) == built and loaded == ["hanzi-classes", "hanzi-tiers"]
     (tmp_path / "hanzi-classes.marshal").write_bytes(b"\x00junk")  # rebuilt, both stored again
     assert _tables(HanziModel()) == built
     assert disk_cache.load("hanzi-classes", cache_key()) is not None

@@ -16,6 +16,9 @@ import dataclasses
 import functools
 import os
 import re
+import sys
+from array import array
+from bisect import bisect_left
 from operator import itemgetter
 from pathlib import Path
 from typing import Callable
@@ -88,60 +91,48 @@ def _decode_range(codec: str, leads: range, trails: range) -> set[str]:
 
 class HanziModel:
     """Built once, lazily: the passes' fast paths need only `suspect_re`, so only the character
-    classes are loaded with the model; the tables that judge and repair a suspicious run (a few
-    documents in a hundred have one) are loaded when one is met. Both come from the disk cache
-    (`wenzhuan.disk_cache`) when they were built before with the same Python, OpenCC and this
-    module: building them takes a tenth of a second, loading the classes under a millisecond
-    and the tables about 12 ms."""
+    classes are loaded with the model. What judges and repairs a suspicious run (a few documents
+    in a hundred have one, and need a few dozen lookups) is kept compact and loaded when first
+    asked for: the frequency tiers as two sorted strings, the word list's weights as sorted
+    arrays (`_Weights`), each a handful of objects to load where dicts and sets of tens of
+    thousands of entries took 20 ms to unmarshal; a GBK pair and its character come from the
+    codec itself (`gbk_pair`, `gbk_char`). All come from the disk cache (`wenzhuan.disk_cache`)
+    when they were built before with the same Python, OpenCC and this module: building them
+    takes a tenth of a second."""
 
     def __init__(self) -> None:
         self._key = cache_key()
-        self._tables: tuple | None = None  # (tier1, tier2, pair_char, char_pair), see `_loaded`
+        self._tiers: tuple[str, str] | None = None  # see `tier`
         classes = disk_cache.load("hanzi-classes", self._key)
         if not (isinstance(classes, tuple) and len(classes) == 2 and all(isinstance(c, str) for c in classes)):
-            classes = self._build()[4:]
+            classes = self._build()
         suspect, self._pair_class = classes
         # A character class of ~20,000 members compiles to a bitmap: one cheap scan per text run.
         self.suspect_re = regex_cache.compile("[" + suspect + "]")
         self._logp: dict[str, float] = {}
-        self._bigrams: dict[str, int] | None = None
-        self._charw: dict[str, int] | None = None
+        self._words: tuple[_Weights, _Weights] | None = None  # (pairs, characters), see `_load_words`
+        self._pair_weights: dict[str, int] = {}
 
-    def _build(self) -> tuple:
-        """Every table built (see `_build_tables`), and stored for the processes after this one."""
-        tables = _build_tables()
-        disk_cache.store("hanzi-tables", self._key, tables[:4])
-        disk_cache.store("hanzi-classes", self._key, tables[4:])
-        self._tables = _frozen(tables[:4])
-        return tables
+    def _build(self) -> tuple[str, str]:
+        """Everything built (see `_build_tables`) and stored for the processes after this one;
+        returns the classes."""
+        tier1, tier2, suspect, pairs = _build_tables()
+        self._tiers = ("".join(sorted(tier1)), "".join(sorted(tier2)))
+        disk_cache.store("hanzi-tiers", self._key, self._tiers)
+        disk_cache.store("hanzi-classes", self._key, (suspect, pairs))
+        return suspect, pairs
 
-    def _loaded(self) -> tuple:
-        if self._tables is None:
-            tables = disk_cache.load("hanzi-tables", self._key)
-            if isinstance(tables, tuple) and len(tables) == 4:
-                self._tables = _frozen(tables)
+    def tier(self, c: str) -> int:
+        """1 for a character of GB2312's first level or Big5's frequent block (or the form OpenCC
+        writes for one), 2 for one of their second, else 0."""
+        if self._tiers is None:
+            tiers = disk_cache.load("hanzi-tiers", self._key)
+            if isinstance(tiers, tuple) and len(tiers) == 2 and all(isinstance(t, str) for t in tiers):
+                self._tiers = tiers
             else:
                 self._build()
-        return self._tables  # type: ignore[return-value]
-
-    @property
-    def tier1(self) -> frozenset[str]:
-        """Characters of GB2312's first level and Big5's frequent ones (and their OpenCC forms)."""
-        return self._loaded()[0]
-
-    @property
-    def tier2(self) -> frozenset[str]:
-        return self._loaded()[1]
-
-    @property
-    def pair_char(self) -> dict[int, str]:
-        """A GBK (GB18030) double-byte pair, as `lead << 8 | trail`, -> the character it decodes to."""
-        return self._loaded()[2]
-
-    @property
-    def char_pair(self) -> dict[str, bytes]:
-        """A character -> the GBK (GB18030) double-byte pair it is encoded as."""
-        return self._loaded()[3]
+        tier1, tier2 = self._tiers  # type: ignore[misc]
+        return 1 if _in_sorted(tier1, c) else 2 if _in_sorted(tier2, c) else 0
 
     @functools.cached_property
     def pair_re(self) -> re.Pattern:
@@ -152,9 +143,11 @@ class HanziModel:
 
     # ------------------------------------------------------------------ words, lazily
 
-    def _load_words(self) -> None:
+    def _load_words(self) -> tuple[_Weights, _Weights]:
         """The word tables, from the disk cache when they were built before from the same list
-        (building them takes 60-70 ms, loading them 15 ms)."""
+        (building them takes 60-70 ms, loading them well under a millisecond)."""
+        if self._words is not None:
+            return self._words
         import hashlib
 
         try:  # beside this module, as pip installs it (importlib.resources: 5 ms more to start)
@@ -164,24 +157,19 @@ class HanziModel:
 
             data = resources.files(__package__).joinpath("hanzi_words.txt").read_bytes()
         key = (*cache_key(), hashlib.sha256(data).hexdigest())
-        tables = disk_cache.load("hanzi-words", key)
-        if not (isinstance(tables, tuple) and len(tables) == 2):
-            tables = _build_words(data.decode("utf-8"))
-            disk_cache.store("hanzi-words", key, tables)
-        self._bigrams, self._charw = tables
+        stored = disk_cache.load("hanzi-words", key)
+        words = tuple(map(_Weights.load, stored)) if isinstance(stored, tuple) and len(stored) == 2 else None
+        if words is None or None in words:
+            bigrams, charw = _build_words(data.decode("utf-8"))
+            words = (_Weights.build({_pair_key(k): w for k, w in bigrams.items()}),
+                     _Weights.build({ord(k): w for k, w in charw.items()}))
+            disk_cache.store("hanzi-words", key, tuple(w.dump() for w in words))
+        self._words = words  # type: ignore[assignment]
+        return self._words  # type: ignore[return-value]
 
-    @property
-    def bigrams(self) -> dict[str, int]:
-        """Character pairs found inside a word, with the log2 frequency of the likeliest word."""
-        if self._bigrams is None:
-            self._load_words()
-        return self._bigrams  # type: ignore[return-value]
-
-    @property
-    def charw(self) -> dict[str, int]:
-        if self._charw is None:
-            self._load_words()
-        return self._charw  # type: ignore[return-value]
+    def char_weight(self, c: str) -> int:
+        """0, or the log2 frequency of the likeliest word of the list with `c` in it."""
+        return self._load_words()[1].get(ord(c))
 
     # ------------------------------------------------------------------ scores
 
@@ -199,12 +187,14 @@ class HanziModel:
         if p is not None:
             return p
         s = t2s_char(c)
-        if s in self.charw:
+        weight = self.char_weight(s)
+        if weight:
             # frequent word characters are likelier than the tier average
-            return LOGP_WORDCHAR + min(2.0, (self.charw[s] - 10) * 0.3)
-        if c in self.tier1 or s in self.tier1:
+            return LOGP_WORDCHAR + min(2.0, (weight - 10) * 0.3)
+        tiers = (self.tier(c), self.tier(s))
+        if 1 in tiers:
             return LOGP_TIER1
-        if c in self.tier2 or s in self.tier2:
+        if 2 in tiers:
             return LOGP_TIER2
         o = ord(c)
         if 0xE000 <= o <= 0xF8FF or c == "\ufffd":
@@ -214,11 +204,15 @@ class HanziModel:
         return LOGP_SYMBOL
 
     def is_word_pair(self, a: str, b: str) -> bool:
-        return t2s_char(a) + t2s_char(b) in self.bigrams
+        return self.pair_weight(a, b) > 0
 
     def pair_weight(self, a: str, b: str) -> int:
         """0, or the log2 frequency of the likeliest word in which `a` is followed by `b`."""
-        return self.bigrams.get(t2s_char(a) + t2s_char(b), 0)
+        pair = a + b
+        got = self._pair_weights.get(pair)  # (scoring asks for the same pairs again and again)
+        if got is None:
+            got = self._pair_weights[pair] = self._load_words()[0].get(_pair_key(t2s_char(a) + t2s_char(b)))
+        return got
 
     def score(self, text: str) -> float:
         total = 0.0
@@ -282,14 +276,12 @@ def _build_words(text: str) -> tuple[dict[str, int], dict[str, int]]:
     return bigrams, charw
 
 
-def _frozen(tables: tuple) -> tuple:
-    tier1, tier2, pair_char, char_pair = tables
-    return frozenset(tier1), frozenset(tier2), pair_char, char_pair
+# The trail bytes of a GBK (GB18030) double-byte pair; its lead is 0x81-0xFE.
+GBK_TRAILS = (*range(0x40, 0x7F), *range(0x80, 0xFF))
 
 
-def _build_tables() -> tuple:
-    """(tier1, tier2, pair_char, char_pair, suspect character class, pair character class),
-    see `HanziModel`."""
+def _build_tables() -> tuple[frozenset[str], frozenset[str], str, str]:
+    """(tier1, tier2, suspect character class, pair character class), see `HanziModel`."""
     tier1 = _decode_range("gb2312", range(0xB0, 0xD8), range(0xA1, 0xFF))
     tier2 = _decode_range("gb2312", range(0xD8, 0xF8), range(0xA1, 0xFF))
     big5_1, big5_2 = set(), set()
@@ -302,18 +294,82 @@ def _build_tables() -> tuple:
     tier2 = frozenset((tier2 | big5_2) - tier1)
     # every character a GBK double-byte pair decodes to (gb18030 maps the user-defined
     # area to the Private Use Area, so it round-trips): the alphabet of both kinds of garbling
-    pair_char: dict[int, str] = {}
-    char_pair: dict[str, bytes] = {}
-    for a in range(0x81, 0xFF):
-        for code, ch in _decode_row("gb18030", a, [*range(0x40, 0x7F), *range(0x80, 0xFF)]):
-            if len(ch) == 1:
-                pair_char[code] = ch
-                char_pair.setdefault(ch, code.to_bytes(2, "big"))
+    paired = {ch for a in range(0x81, 0xFF) for _, ch in _decode_row("gb18030", a, GBK_TRAILS) if len(ch) == 1}
     fine = set(tier1) | set(COMMON_PUNCT) | {chr(c) for c in range(0x80, 0x250)}
     fine |= {chr(c) for c in range(0x2000, 0x2070)} | {chr(c) for c in range(0xFF01, 0xFF5F)}
     fine |= {chr(c) for c in range(0x3000, 0x3020)} | {chr(c) for c in range(0x2460, 0x2500)}
-    suspect = sorted((set(char_pair) - fine) | {"\ufffd"})
-    return tier1, tier2, pair_char, char_pair, char_class(suspect), char_class(set(char_pair) | {"?", "\ufffd"})
+    suspect = sorted((paired - fine) | {"\ufffd"})
+    return tier1, tier2, char_class(suspect), char_class(paired | {"?", "\ufffd"})
+
+
+@functools.lru_cache(maxsize=4096)
+def gbk_char(code: int) -> str | None:
+    """The character the GBK (GB18030) double-byte pair `lead << 8 | trail` decodes to, or None."""
+    lead, trail = code >> 8, code & 0xFF
+    if not (0x81 <= lead <= 0xFE and (0x40 <= trail <= 0x7E or 0x80 <= trail <= 0xFE)):
+        return None
+    try:
+        ch = bytes((lead, trail)).decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    return ch if len(ch) == 1 else None
+
+
+def gbk_pair(c: str) -> bytes | None:
+    """The GBK (GB18030) double-byte pair `c` is encoded as, or None (ASCII, a four-byte
+    sequence, not encodable)."""
+    try:
+        encoded = c.encode("gb18030")
+    except UnicodeEncodeError:
+        return None
+    return encoded if len(encoded) == 2 else None
+
+
+def _pair_key(pair: str) -> int:
+    """Two characters as one int (code points have 21 bits)."""
+    return ord(pair[0]) << 21 | ord(pair[1]) if len(pair) == 2 else -1
+
+
+def _in_sorted(chars: str, c: str) -> bool:
+    i = bisect_left(chars, c)
+    return i < len(chars) and chars[i] == c
+
+
+class _Weights:
+    """Weights under 256 by int key, as a sorted array of the keys and a bytes of the weights,
+    searched by bisection: a few objects for the disk cache to load at memory speed, where a
+    dict of 40,000 entries takes milliseconds to make; a lookup costs about a microsecond."""
+
+    __slots__ = ("keys", "weights")
+
+    def __init__(self, keys: array, weights: bytes):
+        self.keys, self.weights = keys, weights
+
+    @classmethod
+    def build(cls, mapping: dict[int, int]) -> "_Weights":
+        items = sorted(mapping.items())
+        return cls(array("q", [k for k, _ in items]), bytes(w for _, w in items))
+
+    def get(self, key: int) -> int:
+        """The weight of `key`, 0 if absent."""
+        i = bisect_left(self.keys, key)
+        return self.weights[i] if i < len(self.keys) and self.keys[i] == key else 0
+
+    def dump(self) -> tuple:
+        return self.keys.typecode, self.keys.itemsize, sys.byteorder, self.keys.tobytes(), self.weights
+
+    @classmethod
+    def load(cls, stored: object) -> "_Weights | None":
+        """From `dump`'s tuple, or None when it is not one made on a machine like this."""
+        try:
+            typecode, itemsize, byteorder, keys, weights = stored  # type: ignore[misc]
+            made = array(typecode)
+            if (made.itemsize, byteorder) != (itemsize, sys.byteorder) or not isinstance(weights, bytes):
+                return None
+            made.frombytes(keys)
+        except (TypeError, ValueError):
+            return None
+        return cls(made, weights) if len(made) == len(weights) else None
 
 
 # ---------------------------------------------------------------------- OpenCC, lazily

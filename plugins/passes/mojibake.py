@@ -42,7 +42,8 @@ from wenzhuan.model import Document
 from wenzhuan.registry import Pass, PassContext
 from wenzhuan.walk import stringify
 
-from ._hanzi import BIGRAM_BONUS, LOGP_SYMBOL, HanziModel, map_block_text, model, opencc_converter, s2t_char, t2s_char
+from ._hanzi import (BIGRAM_BONUS, LOGP_SYMBOL, HanziModel, gbk_char, gbk_pair, map_block_text, model,
+                     opencc_converter, s2t_char, t2s_char)
 
 LOOKBACK = 16        # how far before the first suspicious character a misaligned run may start
 LOST = "\ufffd"      # what an unrecoverable character becomes
@@ -140,16 +141,8 @@ class Repairer:
 
     # ---------------------------------------------------------------- encoding helpers
 
-    @functools.cached_property
-    def _char_pair(self) -> dict[str, bytes]:
-        return self.m.char_pair  # (the model loads its tables for the first suspicious run)
-
-    @functools.cached_property
-    def _pair_char(self) -> dict[int, str]:
-        return self.m.pair_char
-
     def pair(self, c: str) -> bytes | None:
-        return self._char_pair.get(c)
+        return gbk_pair(c)
 
     def variants(self, c: str) -> list[bytes]:
         """Byte pairs a garbled character may stand for: itself, or what it was before an s2t
@@ -161,18 +154,18 @@ class Repairer:
 
     def _compute_variants(self, c: str) -> list[bytes]:
         out = []
-        direct = self._char_pair.get(c)
+        direct = gbk_pair(c)
         if direct is not None:
             out.append(direct)
         s = t2s_char(c)
         if s != c:
-            alt = self._char_pair.get(s)
+            alt = gbk_pair(s)
             if alt is not None and alt != direct:
                 out.append(alt)
         return out
 
     def decode_pair(self, a: int, b: int) -> str | None:
-        return self._pair_char.get(a << 8 | b)
+        return gbk_char(a << 8 | b)
 
     def lost_lead(self, trail: int) -> list[str]:
         got = self._lost.get(-trail - 1)
