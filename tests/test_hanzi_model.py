@@ -127,6 +127,25 @@ def test_text_without_a_suspicious_character_needs_only_the_classes(tmp_path, mo
     assert disk_cache.load("hanzi-classes", cache_key()) is not None
 
 
+def test_single_characters_convert_from_the_cached_maps_as_opencc_converts_them(tmp_path, monkeypatch):
+    from wenzhuan.plugins.passes import _hanzi
+
+    monkeypatch.setenv("WENZHUAN_CACHE_DIR", str(tmp_path))
+    _hanzi._char_maps.cache_clear()
+    try:
+        assert _hanzi._char_maps() is not None and (tmp_path / "hanzi-chars.marshal").is_file()
+        _hanzi._char_maps.cache_clear()
+        maps = _hanzi._char_maps()  # (loaded)
+        chars = [chr(o) for o in range(0x3000, 0x10000) if not 0xD800 <= o <= 0xDFFF]
+        for which, config in enumerate(("t2s", "s2t")):
+            convert = opencc.OpenCC(config).convert
+            expected = [out if len(out := convert(c)) == 1 else c for c in chars]
+            assert [_hanzi._one_char(which, config, c) for c in chars] == expected, config
+        assert len(maps[0][0]) > 2500 and len(maps[1][0]) > 2500
+    finally:
+        _hanzi._char_maps.cache_clear()
+
+
 def test_no_cache_folder_writes_nothing(tmp_path, monkeypatch):
     monkeypatch.setenv("WENZHUAN_CACHE_DIR", "")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))

@@ -239,13 +239,17 @@ def model() -> HanziModel:
 def cache_key(*sources: str) -> tuple:
     """The disk cache's key for tables built from Python's codecs and OpenCC by this module and
     `sources` (their files): Python's version, OpenCC's installed package, the code's hash."""
+    return sys.version, _opencc_stamp(), _code_hash(sources)
+
+
+@functools.lru_cache(maxsize=None)  # (several tables ask; the code does not change under a process)
+def _code_hash(sources: tuple[str, ...]) -> str:
     import hashlib
-    import sys
 
     digest = hashlib.sha256()
     for source in (__file__, *sources):
         digest.update(Path(source).read_bytes())
-    return sys.version, _opencc_stamp(), digest.hexdigest()
+    return digest.hexdigest()
 
 
 def _opencc_stamp() -> tuple:
@@ -393,18 +397,54 @@ def _opencc_forms(simplified: str) -> set[str]:
 
 @functools.lru_cache(maxsize=65536)
 def t2s_char(c: str) -> str:
-    if c < "\u3400":
-        return c
-    out = opencc_converter("t2s")(c)
-    return out if len(out) == 1 else c
+    """The character OpenCC's t2s makes of `c` alone (`c` when it makes none, or several)."""
+    return _one_char(0, "t2s", c)
 
 
 @functools.lru_cache(maxsize=65536)
 def s2t_char(c: str) -> str:
+    """The character OpenCC's s2t makes of `c` alone (`c` when it makes none, or several)."""
+    return _one_char(1, "s2t", c)
+
+
+def _one_char(which: int, config: str, c: str) -> str:
     if c < "\u3400":
         return c
-    out = opencc_converter("s2t")(c)
+    maps = _char_maps() if c <= "\uffff" else None
+    if maps is not None:
+        keys, values = maps[which]
+        i = bisect_left(keys, c)
+        return values[i] if i < len(keys) and keys[i] == c else c
+    out = opencc_converter(config)(c)
     return out if len(out) == 1 else c
+
+
+@functools.lru_cache(maxsize=1)
+def _char_maps() -> tuple[tuple[str, str], tuple[str, str]] | None:
+    """What `t2s_char` and `s2t_char` give for every character of the Basic Multilingual Plane
+    from U+3400 on, as (sorted keys, values) of the characters they change: kept in the disk
+    cache, so that the mojibake pass, which asks about a few characters of a suspicious run, need
+    not load OpenCC (60 ms, most of it s2t's phrases). None with the cache off: building them
+    takes longer than loading OpenCC."""
+    if not disk_cache.enabled():
+        return None
+    key = cache_key()
+    maps = disk_cache.load("hanzi-chars", key)
+    if isinstance(maps, tuple) and len(maps) == 2 and all(
+            isinstance(m, tuple) and len(m) == 2 and all(isinstance(x, str) for x in m) and len(m[0]) == len(m[1])
+            for m in maps):
+        return maps
+    chars = [chr(o) for o in range(0x3400, 0x10000) if not 0xD800 <= o <= 0xDFFF]
+    built = []
+    for config in ("t2s", "s2t"):
+        convert = opencc_converter(config)
+        outs = convert("\n".join(chars)).split("\n")  # (no phrase spans a line)
+        if len(outs) != len(chars):  # never seen; be exact
+            outs = [convert(c) for c in chars]
+        changed = [(c, out) for c, out in zip(chars, outs) if len(out) == 1 and out != c]
+        built.append(("".join(c for c, _ in changed), "".join(out for _, out in changed)))
+    disk_cache.store("hanzi-chars", key, tuple(built))
+    return tuple(built)  # type: ignore[return-value]
 
 
 # ---------------------------------------------------------------------- document walking
