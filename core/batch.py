@@ -1232,7 +1232,7 @@ def _run_pool(todo: Sequence[Job], settings: Settings, workers: int,
     every task in flight fails with it, whichever file was the cause. Those files are converted
     again in a new pool, one at a time, so that a file that kills its worker alone fails, and
     only it; then the rest goes on as before."""
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
     def new_pool() -> ProcessPoolExecutor:
@@ -1246,21 +1246,30 @@ def _run_pool(todo: Sequence[Job], settings: Settings, workers: int,
     alone: Future | None = None  # the task of the one suspect in flight
     graceful = True
     try:
+        def submit(jobs: list[Job]) -> Future:
+            try:
+                fut = pool.submit(_work, jobs)
+            except BrokenProcessPool as exc:
+                # a worker died since the last look (the pool refuses new tasks at once, and
+                # fails those in flight a moment later): the task fails with the pool, as they do
+                fut = Future()
+                fut.set_exception(exc)
+            in_flight[fut] = jobs
+            return fut
+
         def refill() -> None:
             nonlocal alone
             if alone is not None:  # nothing else in flight until it is done
                 return
             if suspects:
                 if not in_flight:
-                    job = suspects.popleft()
-                    alone = pool.submit(_work, [job])
-                    in_flight[alone] = [job]
+                    alone = submit([suspects.popleft()])
                 return
             while len(in_flight) < workers * 2:
                 jobs = chunker.next()
                 if not jobs:
                     return
-                in_flight[pool.submit(_work, jobs)] = jobs
+                submit(jobs)
 
         def failed(jobs: Sequence[Job], why: str) -> None:
             for job in jobs:

@@ -423,7 +423,7 @@ def test_a_program_with_threads_gets_workers_that_are_not_forked_from_it(tmp_pat
 
 
 _POOL_SCRIPT = """
-import json, sys, threading
+import json, os, sys, threading, time
 from pathlib import Path
 from wenzhuan.batch import Settings, default_patterns, plan_batch, run_batch
 from wenzhuan.manager import default_host
@@ -435,8 +435,14 @@ def main():
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)  # (a thread: workers come from a forkserver)
     thread.start()
+    pause = float(os.environ.get("WZ_POOL_PAUSE", "0"))  # on the first result: busy while workers go on
+
+    def on_result(result, done, total):
+        if done == 1:
+            time.sleep(pause)
+
     try:
-        summary = run_batch(plan.jobs, Settings(("markdown",)), out, workers=2)
+        summary = run_batch(plan.jobs, Settings(("markdown",)), out, workers=2, on_result=on_result)
     finally:
         stop.set()
         thread.join()
@@ -466,6 +472,24 @@ def test_a_pool_worker_that_dies_fails_only_its_file(tmp_path, testkit):
     assert failed == [(name, "the worker converting it stopped (killed, or it crashed)") for name in ("05.txt", "23.txt")]
     assert sorted(p.name for p in (tmp_path / "out").glob("*.md")) == [
         f"{i:02}.md" for i in range(40) if i not in (5, 23)]
+
+
+def test_a_pool_worker_that_dies_while_the_main_process_is_busy_fails_only_its_file(tmp_path, testkit):
+    """The pool is marked broken the moment a worker dies, whatever the main process is doing:
+    here it is busy with the first result (a slow display) while 03.txt kills its worker, and
+    then hands the pool more files, which it refuses at once (not by failing their futures)."""
+    env, _ = testkit
+    src = tree(tmp_path / "in", {f"{i:02}.txt": ARTICLE for i in range(8)})
+    script = tmp_path / "pool.py"
+    script.write_text(_POOL_SCRIPT, encoding="utf-8")
+    env = {**os.environ, **env, "WZ_TESTKIT_KILL_ON": "03.txt", "WZ_TESTKIT_MAIN_PARENT": str(os.getpid()),
+           "WZ_TESTKIT_DELAY": "0.3", "WZ_POOL_PAUSE": "3"}
+    done = subprocess.run([sys.executable, str(script), str(src), str(tmp_path / "out")], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    results = json.loads(done.stdout)
+    assert [(name, status) for name, status, _ in results] == [
+        (f"{i:02}.txt", "failed" if i == 3 else "converted") for i in range(8)]
 
 
 def test_fail_fast_stops_at_the_first_failure(tmp_path):
