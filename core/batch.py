@@ -1276,42 +1276,36 @@ def _run_pool(todo: Sequence[Job], settings: Settings, workers: int,
                 finish(FileResult(job.input, dict(job.outputs), "failed",
                                   error=f"the worker converting it stopped {why}"))
 
+        def take(fut: Future) -> bool:
+            """Reports the files of a finished task; False when the pool broke under it."""
+            nonlocal alone
+            jobs = in_flight.pop(fut)
+            was_alone = fut is alone
+            if was_alone:
+                alone = None
+            try:
+                results = fut.result()
+            except BrokenProcessPool:
+                if was_alone:
+                    failed(jobs, "(killed, or it crashed)")
+                else:
+                    suspects.extend(jobs)
+                return False
+            except Exception as exc:  # noqa: BLE001 - its result could not be sent back
+                failed(jobs, f"({type(exc).__name__}: {exc})")
+                return True
+            for result in results:
+                chunker.timed(result)
+                finish(result)
+            return True
+
         refill()
         while in_flight:
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-            broken = False
-            for fut in done:
-                jobs = in_flight.pop(fut)
-                was_alone = fut is alone
-                if was_alone:
-                    alone = None
-                try:
-                    results = fut.result()
-                except BrokenProcessPool:
-                    broken = True
-                    if was_alone:
-                        failed(jobs, "(killed, or it crashed)")
-                    else:
-                        suspects.extend(jobs)
-                    continue
-                except Exception as exc:  # noqa: BLE001 - its result could not be sent back
-                    failed(jobs, f"({type(exc).__name__}: {exc})")
-                    continue
-                for result in results:
-                    chunker.timed(result)
-                    finish(result)
-            if broken:
+            if not all([take(fut) for fut in done]):  # (a list: every one of them taken)
                 # the others in flight fail with the pool (the executor marks them all at once)
-                rest, _ = wait(in_flight)
-                for fut in rest:
-                    jobs = in_flight.pop(fut)
-                    try:
-                        results = fut.result()
-                    except Exception:  # noqa: BLE001 - BrokenProcessPool
-                        suspects.extend(jobs)
-                        continue
-                    for result in results:
-                        finish(result)
+                for fut in wait(in_flight).done:
+                    take(fut)
                 pool.shutdown(wait=False, cancel_futures=True)
                 pool = new_pool()
             refill()
