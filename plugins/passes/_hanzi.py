@@ -85,7 +85,7 @@ def _decode_row(codec: str, lead: int, trails) -> list[tuple[int, str]]:
     return out
 
 
-def _decode_range(codec: str, leads: range, trails: range) -> set[str]:
+def _decode_range(codec: str, leads: range, trails) -> set[str]:
     return {ch for a in leads for _, ch in _decode_row(codec, a, trails) if len(ch) == 1}
 
 
@@ -298,7 +298,7 @@ def _build_tables() -> tuple[frozenset[str], frozenset[str], str, str]:
     tier2 = frozenset((tier2 | big5_2) - tier1)
     # every character a GBK double-byte pair decodes to (gb18030 maps the user-defined
     # area to the Private Use Area, so it round-trips): the alphabet of both kinds of garbling
-    paired = {ch for a in range(0x81, 0xFF) for _, ch in _decode_row("gb18030", a, GBK_TRAILS) if len(ch) == 1}
+    paired = _decode_range("gb18030", range(0x81, 0xFF), GBK_TRAILS)
     fine = set(tier1) | set(COMMON_PUNCT) | {chr(c) for c in range(0x80, 0x250)}
     fine |= {chr(c) for c in range(0x2000, 0x2070)} | {chr(c) for c in range(0xFF01, 0xFF5F)}
     fine |= {chr(c) for c in range(0x3000, 0x3020)} | {chr(c) for c in range(0x2460, 0x2500)}
