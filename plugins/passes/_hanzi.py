@@ -96,9 +96,9 @@ class HanziModel:
     asked for: the frequency tiers as two sorted strings, the word list's weights as sorted
     arrays (`_Weights`), each a handful of objects to load where dicts and sets of tens of
     thousands of entries took 20 ms to unmarshal; a GBK pair and its character come from the
-    codec itself (`gbk_pair`, `gbk_char`). All come from the disk cache (`wenzhuan.disk_cache`)
-    when they were built before with the same Python, OpenCC and this module: building them
-    takes a tenth of a second."""
+    codec itself (`gbk_pair`, `gbk_char`). The classes, tiers and weights come from the disk
+    cache (`wenzhuan.disk_cache`) when they were built before with the same Python, OpenCC and
+    this module: building them takes a tenth of a second."""
 
     def __init__(self) -> None:
         self._key = cache_key()
