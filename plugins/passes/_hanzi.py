@@ -331,7 +331,7 @@ def gbk_pair(c: str) -> bytes | None:
 
 def _pair_key(pair: str) -> int:
     """Two characters as one int (code points have 21 bits)."""
-    return ord(pair[0]) << 21 | ord(pair[1]) if len(pair) == 2 else -1
+    return ord(pair[0]) << 21 | ord(pair[1])
 
 
 def _in_sorted(chars: str, c: str) -> bool:

@@ -141,9 +141,6 @@ class Repairer:
 
     # ---------------------------------------------------------------- encoding helpers
 
-    def pair(self, c: str) -> bytes | None:
-        return gbk_pair(c)
-
     def variants(self, c: str) -> list[bytes]:
         """Byte pairs a garbled character may stand for: itself, or what it was before an s2t
         conversion turned it into a Traditional character."""
@@ -164,21 +161,18 @@ class Repairer:
                 out.append(alt)
         return out
 
-    def decode_pair(self, a: int, b: int) -> str | None:
-        return gbk_char(a << 8 | b)
-
     def lost_lead(self, trail: int) -> list[str]:
         got = self._lost.get(-trail - 1)
         if got is None:
             got = self._lost[-trail - 1] = [c for a in range(0x81, 0xFF)
-                                            if (c := self.decode_pair(a, trail)) and _plain(c)]
+                                            if (c := gbk_char(a << 8 | trail)) and _plain(c)]
         return got
 
     def lost_trail(self, lead: int) -> list[str]:
         got = self._lost.get(lead)
         if got is None:
             got = self._lost[lead] = [c for b in range(0x40, 0xFF)
-                                      if (c := self.decode_pair(lead, b)) and _plain(c)]
+                                      if (c := gbk_char(lead << 8 | b)) and _plain(c)]
         return got
 
     # ---------------------------------------------------------------- the repair
@@ -451,7 +445,7 @@ class Repairer:
         comes while the character before still lacks some (a garbled character begins there)."""
         if c in MARKERS:
             return None, 0, max(need - 1, 0)
-        pair = self.pair(c)
+        pair = gbk_pair(c)
         short = 0
         if need:
             k = 0
@@ -503,7 +497,7 @@ class Repairer:
         best = float("-inf")
         for x in a:
             for y in b:
-                c = self.decode_pair(x[1], y[0])
+                c = gbk_char(x[1] << 8 | y[0])
                 if c is not None and _plain(c):
                     lp = m.logp(c)
                     if lp > best:
@@ -549,7 +543,7 @@ class Repairer:
             elif b is None:
                 slots.append(self.lost_trail(a[1]))
             else:
-                c = self.decode_pair(a[1], b[0])
+                c = gbk_char(a[1] << 8 | b[0])
                 if c is None or not _plain(c):
                     return None
                 slots.append([c])
@@ -676,7 +670,7 @@ class Repairer:
                     b = tokens[k][v] if tokens[k] is not None else None
                     lp = 0.0
                     if a is not None and b is not None:
-                        c = self.decode_pair(a[1], b[0])
+                        c = gbk_char(a[1] << 8 | b[0])
                         lp = m.logp(c) if c else -30.0
                     if score[u] + lp > best:
                         best, arg = score[u] + lp, u
