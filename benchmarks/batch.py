@@ -16,8 +16,9 @@ What it measures, printing Markdown tables (paste them into the README's "Perfor
    wall-clock rates it prints articles per CPU second (user + system time of the child
    processes; for wenzhuan its workers too, so start-up and the pool count), which other load on
    the machine disturbs much less. Ratios are wenzhuan ÷ pandoc articles per second at the same
-   parallelism, wall clock and per CPU second, each against the issue's target. Formats without a registered writer are
-   skipped with a message.
+   parallelism, wall clock and per CPU second; the issue's targets are on throughput, the wall-clock
+   ratio, and only it is judged against them. Formats without a registered writer are skipped
+   with a message.
 2. Peak memory: one `--big-mb` MB article converted to each format by `wenzhuan convert`;
    the peak RSS of that process (from wait4's rusage) divided by the input size.
 
@@ -250,18 +251,17 @@ def main(argv=None) -> None:
                       f"ms of CPU per article); creating a file before each run (wenzhuan, pandoc, ...): "
                       f"{', '.join(f'{us:.0f}' for us in probes)} µs", flush=True)
         if rows:
+            # (the targets are on throughput; the ratio per CPU second is shown beside it, unjudged)
             print("\n| format | jobs | wenzhuan articles/s | pandoc articles/s (per file) | ratio | target "
-                  "| per CPU second: wenzhuan / pandoc | ratio | target |")
-            print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+                  "| per CPU second: wenzhuan / pandoc | ratio |")
+            print("| --- | --- | --- | --- | --- | --- | --- | --- |")
             for fmt, jobs, ours, ours_cpu, failed, theirs, theirs_cpu in rows:
                 ratio = f"{ours / theirs:.1f}x" if theirs else "n/a"
                 ok = "met" if theirs and ours / theirs >= TARGETS[fmt] else "not met"
                 cpu_ratio = f"{ours_cpu / theirs_cpu:.1f}x" if theirs_cpu else "n/a"
-                cpu_ok = "met" if theirs_cpu and ours_cpu / theirs_cpu >= TARGETS[fmt] else "not met"
                 note = f" ({failed} failed)" if failed else ""
                 print(f"| {fmt} (pandoc {PANDOC_TARGET[fmt]}) | {jobs} | {ours:.1f}{note} | {theirs:.1f} | "
-                      f"{ratio} | ≥{TARGETS[fmt]}x: {ok} | {ours_cpu:.0f} / {theirs_cpu:.1f} | {cpu_ratio} | "
-                      f"≥{TARGETS[fmt]}x: {cpu_ok} |")
+                      f"{ratio} | ≥{TARGETS[fmt]}x: {ok} | {ours_cpu:.0f} / {theirs_cpu:.1f} | {cpu_ratio} |")
             print()
 
         if args.big_mb > 0:
