@@ -367,8 +367,8 @@ class _Weights:
         """From `dump`'s tuple, or None when it is not one made on a machine like this."""
         try:
             typecode, itemsize, byteorder, keys, weights = stored  # type: ignore[misc]
-            made = array(typecode)
-            if (made.itemsize, byteorder) != (itemsize, sys.byteorder) or not isinstance(weights, bytes):
+            made = array("q")
+            if (typecode, itemsize, byteorder) != ("q", made.itemsize, sys.byteorder) or not isinstance(weights, bytes):
                 return None
             made.frombytes(keys)
         except (TypeError, ValueError):
