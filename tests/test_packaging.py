@@ -20,9 +20,11 @@ def test_every_package_folder_is_listed_in_pyproject():
     listed = set(config["packages"])
     found = set()
     for top, prefix in (("core", "wenzhuan"), ("plugins", "wenzhuan.plugins")):
-        for init in (ROOT / top).rglob("__init__.py"):
-            rel = init.parent.relative_to(ROOT / top)
-            found.add(".".join([prefix, *rel.parts]))
+        # every folder of the source tree: a package, or data (the service's static page)
+        for folder in (ROOT / top, *(p for p in (ROOT / top).rglob("*") if p.is_dir())):
+            rel = folder.relative_to(ROOT / top)
+            if "__pycache__" not in rel.parts and any(folder.iterdir()):
+                found.add(".".join([prefix, *rel.parts]))
     assert found == listed
 
 
