@@ -51,6 +51,10 @@ if TYPE_CHECKING:
 
 JOURNAL_NAME = ".wenzhuan-batch.jsonl"
 _JOURNAL_JSON = json.JSONEncoder(ensure_ascii=False)  # json.dumps(..., ensure_ascii=False), made once
+# How the journal and the report encode their JSON text: a path whose bytes are not UTF-8 holds
+# lone surrogates (`\udcff`), which UTF-8 refuses; "backslashreplace" writes each as the JSON
+# escape `\udcff`, which reads back as the same path.
+_JSON_ERRORS = "backslashreplace"
 REPORT_VERSION = 1
 
 # ------------------------------------------------------------------------------ settings
@@ -111,17 +115,40 @@ _NATURAL = re.compile(r"(\d+)")
 
 def safe_name(part: str) -> str:
     """One path component made safe for an output name: no control characters (they become
-    `_`), no separators, never `.`, `..` or empty, NFC-normalized, at most 200 UTF-8 bytes."""
+    `_`), no separators, never `.`, `..` or empty, NFC-normalized, at most 200 UTF-8 bytes (room
+    for an extension and a temporary file's affixes within the 255 most file systems allow). A
+    longer one is cut, and ends with `~` and 8 hex digits of its whole name's hash, so that names
+    differing only after the cut stay apart."""
     if (part.isascii() and part.isprintable() and len(part) <= 200 and "/" not in part and "\\" not in part
             and part not in ("", ".", "..") and part.strip() == part):
         return part  # (the usual name, as it is: a batch asks for every file and folder)
+    if not part.isascii():
+        part = _decoded_name(part)
     part = unicodedata.normalize("NFC", part)
     part = _CONTROL.sub("_", part).replace("/", "_").replace("\\", "_").strip()
     if part in ("", ".", ".."):
         part = "_" if not part else part.replace(".", "_")
-    while len(part.encode("utf-8")) > 200:
-        part = part[:-1]
+    if len(part.encode("utf-8")) > 200:
+        tag = "~" + hashlib.sha256(part.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        while len(part.encode("utf-8")) > 200 - len(tag):
+            part = part[:-1]
+        part += tag
     return part
+
+
+def _decoded_name(part: str) -> str:
+    """A name whose bytes are not UTF-8 (Python holds them as lone surrogates, `\\udcb9`) read
+    as GB18030, as the names in archives made on Chinese Windows are, or else with each byte
+    that does not decode as `_`: an output name must be text, and so must the journal."""
+    try:
+        part.encode("utf-8")
+        return part
+    except UnicodeEncodeError:
+        raw = part.encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "replace").replace("\ufffd", "_")
 
 
 def natural_key(path: str) -> list:
@@ -151,10 +178,14 @@ def _matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
     return match
 
 
-def walk_folder(folder: Path, patterns: Sequence[str], exclude: Iterable[Path] = ()) -> list[tuple[str, str]]:
+def walk_folder(folder: Path, patterns: Sequence[str], exclude: Iterable[Path] = (),
+                left_out: list[tuple[str, str, bool]] | None = None) -> list[tuple[str, str]]:
     """Files under `folder` matching `patterns`, as (path, posix path relative to `folder`), in
     natural order. Hidden files and folders (a leading `.`) are skipped, symbolic links to
-    folders are not followed, and folders in `exclude` (the output folder) are left out."""
+    folders are not followed, and folders in `exclude` (the output folder) are left out, as are
+    folders below `folder` holding another batch's outputs (its journal, `JOURNAL_NAME`): a batch
+    into another folder must not take them for inputs. Each folder left out, and each that cannot
+    be read, is added to `left_out` as (path, why, whether it is a failure)."""
     excluded = set()
     for e in exclude:
         try:
@@ -163,13 +194,15 @@ def walk_folder(folder: Path, patterns: Sequence[str], exclude: Iterable[Path] =
             pass
     match = _matcher(tuple(patterns))
     found: list[tuple[str, str]] = []
+    notes = left_out if left_out is not None else []
 
     def walk(here: str, prefix: str) -> None:  # (strings: a Path per file is most of a walk's time)
         try:
             with os.scandir(here) as it:
                 entries = list(it)
-        except OSError:
-            return  # (as os.walk: a folder that cannot be listed is left out)
+        except OSError as exc:
+            notes.append((here, f"cannot read this folder ({exc.strerror or exc})", True))
+            return
         for entry in entries:
             name = entry.name
             if name.startswith("."):
@@ -180,8 +213,18 @@ def walk_folder(folder: Path, patterns: Sequence[str], exclude: Iterable[Path] =
                 is_dir = False
             path = name if here == "." else entry.path  # (as Path(".") / name)
             if is_dir:
-                if not entry.is_symlink() and Path(path).resolve() not in excluded:
-                    walk(path, prefix + name + "/")
+                if entry.is_symlink():
+                    continue
+                journal = os.path.join(path, JOURNAL_NAME)
+                if Path(path).resolve() in excluded:
+                    if not os.path.exists(journal):  # (a folder of inputs, not yet a batch's outputs)
+                        notes.append((path, "left out: it is the output folder (-o)", False))
+                    continue
+                if os.path.exists(journal):
+                    notes.append((path, "left out: it holds another batch's outputs; give it as an input "
+                                        "of its own to convert them", False))
+                    continue
+                walk(path, prefix + name + "/")
                 continue
             rel = prefix + name
             try:
@@ -196,21 +239,35 @@ def walk_folder(folder: Path, patterns: Sequence[str], exclude: Iterable[Path] =
     return found
 
 
-def expand_inputs(inputs: Sequence[str], patterns: Sequence[str], exclude: Iterable[Path] = ()
-                  ) -> list[tuple[str, str]]:
+def expand_inputs(inputs: Sequence[str], patterns: Sequence[str], exclude: Iterable[Path] = (),
+                  left_out: list[tuple[str, str, bool]] | None = None) -> list[tuple[str, str]]:
     """Inputs as (path to read, path relative to the output folder): a file keeps its name, the
-    files of a folder keep their path below it. A folder with no matching file is an error."""
+    files of a folder keep their path below it; a file given twice (itself and in its folder)
+    is taken once. A folder with no matching file, or that cannot be read, is an error; see
+    `walk_folder` for `left_out`."""
     out: list[tuple[str, str]] = []
+    seen: set[str] = set()
     for name in inputs:
         path = Path(name)
         if name != "-" and path.is_dir():
-            files = walk_folder(path, patterns, exclude)
-            if not files:
+            notes: list[tuple[str, str, bool]] = []
+            files = walk_folder(path, patterns, exclude, notes)
+            if notes and notes[0][0] == str(path) and notes[0][2]:  # the folder itself cannot be read
+                raise WenzhuanError(notes[0][1], path=name, hint="check its permissions")
+            if left_out is not None:
+                left_out.extend(notes)
+            if not files and not any(failed for _, _, failed in notes):
                 raise WenzhuanError(f"no files matching {' '.join(patterns)} in it", path=name,
                                     hint="choose other files with --glob PATTERN")
-            out.extend(files)
         else:
-            out.append((name, path.name))
+            files = [(name, path.name)]
+        for f in files:
+            if len(inputs) > 1:  # (one input cannot repeat itself)
+                key = os.path.normpath(os.path.abspath(f[0]))
+                if key in seen:
+                    continue
+                seen.add(key)
+            out.append(f)
     return out
 
 
@@ -244,7 +301,8 @@ def _output_path(rel: str, outdir: str, extension: str, tag: str = "") -> str:
 @dataclass
 class Plan:
     jobs: list[Job]
-    clashes: list["FileResult"]
+    clashes: list["FileResult"]  # inputs that fail before converting: clashing outputs, unreadable folders
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (folder, why it was left out)
 
 
 def plan_batch(inputs: Sequence[str], outdir: Path, writers: Sequence[Writer],
@@ -253,9 +311,11 @@ def plan_batch(inputs: Sequence[str], outdir: Path, writers: Sequence[Writer],
     Formats that share an extension (markdown and bilingual both write .md) do not overwrite
     each other: the one `-o NAME.EXT` would pick keeps NAME.EXT (else the first asked for), the
     others get NAME.FORMAT.EXT, whatever the order of -t."""
-    pairs = expand_inputs(inputs, patterns, exclude=[outdir])
+    left_out: list[tuple[str, str, bool]] = []
+    pairs = expand_inputs(inputs, patterns, exclude=[outdir], left_out=left_out)
     jobs: list[Job] = []
-    clashes: list[FileResult] = []
+    clashes = [FileResult(folder, {}, "failed", error=f"{why}: its files were not converted (check its permissions)")
+               for folder, why, failed in left_out if failed]
     taken: dict[str, str] = {}
     catalog = default_host().catalog
     # per writer: "" or the format's name before its extension; of formats sharing one, the
@@ -280,7 +340,7 @@ def plan_batch(inputs: Sequence[str], outdir: Path, writers: Sequence[Writer],
         for _, o in outs:
             taken[o] = src
         jobs.append(Job(src, outs, str(outdir)))
-    return Plan(jobs, clashes)
+    return Plan(jobs, clashes, [(folder, why) for folder, why, failed in left_out if not failed])
 
 
 # ------------------------------------------------------------------------------ results
@@ -445,7 +505,7 @@ class Journal:
                             entry = {**prev, "restarted": entry.get("at")}
                         self.entries[key] = entry
                 self._last_write = self.path.stat().st_mtime_ns
-            self._fh = open(self.path, "a", encoding="utf-8")
+            self._fh = open(self.path, "a", encoding="utf-8", errors=_JSON_ERRORS)
         except FileExistsError:
             raise OutputError("is a file, not a folder", path=str(self.outdir),
                               hint="give a folder with -o DIR/, or one output file without the /") from None
@@ -565,7 +625,7 @@ class Journal:
         self.entries = {k: kept for k, e in self.entries.items() if (kept := self._settled(e)) is not None}
         try:
             data = "".join(_JOURNAL_JSON.encode(e) + "\n"
-                           for _, e in sorted(self.entries.items())).encode("utf-8")
+                           for _, e in sorted(self.entries.items())).encode("utf-8", _JSON_ERRORS)
             write_atomic(self.path, data)
         except WenzhuanError:
             pass  # the appended journal is still valid
@@ -1511,11 +1571,11 @@ def report_json(report: dict[str, Any]) -> bytes:
     files = report["files"]
     head = json.dumps({**report, "files": []}, ensure_ascii=False, indent=2)
     if not files:
-        return head.encode("utf-8") + b"\n"
+        return head.encode("utf-8", _JSON_ERRORS) + b"\n"
     encode = json.JSONEncoder(ensure_ascii=False).encode
     body = ",\n".join("    " + encode(f) for f in files)
     head = head.removesuffix("[]\n}")  # (`files` is the last key: its list goes where `[]` was)
-    return f"{head}[\n{body}\n  ]\n}}\n".encode("utf-8")
+    return f"{head}[\n{body}\n  ]\n}}\n".encode("utf-8", _JSON_ERRORS)
 
 
 def batch_command(inputs: Sequence[str], outdir: Path, writers: Sequence[Writer], settings: Settings, *,
@@ -1534,6 +1594,9 @@ def batch_command(inputs: Sequence[str], outdir: Path, writers: Sequence[Writer]
     check_skipped_passes(settings.skip_passes, catalog)
     patterns = tuple(patterns) if patterns else default_patterns(catalog)
     plan = plan_batch(inputs, outdir, writers, patterns)
+    if not quiet:
+        for folder, why in plan.notes:
+            echo_error(f"wenzhuan: {folder}: {why}")
     display = pick_display(quiet=quiet)
     display_started = False
 

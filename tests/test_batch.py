@@ -144,6 +144,77 @@ def test_output_folder_inside_the_input_folder_is_not_read_back(tmp_path):
     assert err_lines(again)[-1].startswith("wenzhuan: 2 files: 0 converted, 2 up to date, 0 failed")
 
 
+def test_another_batchs_output_folder_inside_an_input_is_left_out_and_said_so(tmp_path):
+    src = tree(tmp_path / "in", {"a.md": "# 一\n\n正文。\n", "sub/b.md": "# 二\n\n正文。\n"})
+    assert run_cli("convert", str(src), "-t", "md", "-o", str(src / "md")).returncode == 0
+    other = run_cli("convert", str(src), "-t", "md", "-o", str(tmp_path / "other"))
+    assert other.returncode == 0, other.stderr
+    assert err_lines(other)[0] == (f"wenzhuan: {src / 'md'}: left out: it holds another batch's outputs; "
+                                   "give it as an input of its own to convert them")
+    assert listing(tmp_path / "other") == [".wenzhuan-batch.jsonl", "a.md", "sub/b.md"]
+    # given as an input of its own, it is converted
+    own = run_cli("convert", str(src / "md"), "-t", "json", "-o", str(tmp_path / "json"))
+    assert own.returncode == 0, own.stderr
+    assert listing(tmp_path / "json") == [".wenzhuan-batch.jsonl", "a.json", "sub/b.json"]
+
+
+def test_an_output_folder_holding_inputs_is_left_out_and_said_so(tmp_path):
+    src = tree(tmp_path / "in", {"a.txt": ARTICLE, "news/b.txt": ARTICLE})
+    done = run_cli("convert", str(src), "-t", "md", "-o", str(src / "news"))
+    assert done.returncode == 0, done.stderr
+    assert err_lines(done)[0] == f"wenzhuan: {src / 'news'}: left out: it is the output folder (-o)"
+    assert listing(src / "news") == [".wenzhuan-batch.jsonl", "a.md", "b.txt"]
+
+
+def test_a_folder_that_cannot_be_read_fails_and_the_others_go_on(tmp_path, monkeypatch):
+    from wenzhuan.batch import plan_batch
+
+    src = tree(tmp_path / "in", {"a.txt": ARTICLE, "locked/x.txt": ARTICLE})
+    scandir = os.scandir
+
+    def refusing(path):
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied")
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refusing)  # (root reads every folder: chmod 000 cannot show it)
+    writer = default_host().catalog.writer("markdown")
+    plan = plan_batch([str(src)], tmp_path / "out", [writer], ["*.txt"])
+    assert [j.input for j in plan.jobs] == [str(src / "a.txt")]
+    assert [(r.input, r.status, r.error) for r in plan.clashes] == [
+        (str(src / "locked"), "failed", "cannot read this folder (Permission denied): its files were not converted "
+                                        "(check its permissions)")]
+    monkeypatch.setattr(os, "scandir", lambda path: refusing(str(src / "locked")))  # the input itself
+    with pytest.raises(Exception) as caught:
+        plan_batch([str(src)], tmp_path / "out", [writer], ["*.txt"])
+    assert str(caught.value) == f"{src}: cannot read this folder (Permission denied) (check its permissions)"
+
+
+def test_a_file_given_twice_is_converted_once(tmp_path):
+    src = tree(tmp_path / "in", {"news/a.txt": ARTICLE, "news/b.txt": ARTICLE})
+    done = run_cli("convert", str(src / "news"), str(src / "news" / "a.txt"), str(src / "news" / "a.txt"),
+                   "-t", "md", "-o", str(tmp_path / "out") + "/")
+    assert done.returncode == 0, done.stderr
+    assert err_lines(done)[-1].startswith("wenzhuan: 2 files: 2 converted, 0 up to date, 0 failed")
+
+
+def test_file_names_that_are_not_utf8_get_text_names_and_resume(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    for raw in (b"\xb9\xfa\xbc\xd2.txt", b"bad\xff\xfename.txt"):  # 国家 in GBK; bytes neither UTF-8 nor GB18030
+        with open(os.path.join(os.fsencode(src), raw), "wb") as fh:
+            fh.write(ARTICLE.encode("utf-8"))
+    out, report = tmp_path / "out", tmp_path / "r.json"
+    done = run_cli("convert", str(src), "-t", "md", "-o", str(out), "--report", str(report))
+    assert done.returncode == 0, done.stderr
+    assert [p for p in listing(out) if not p.startswith(".")] == ["bad__name.md", "国家.md"]
+    files = json.loads(report.read_text(encoding="utf-8"))["files"]
+    assert sorted(os.fsencode(f["input"]) for f in files) == sorted(
+        os.path.join(os.fsencode(src), raw) for raw in (b"\xb9\xfa\xbc\xd2.txt", b"bad\xff\xfename.txt"))
+    again = run_cli("convert", str(src), "-t", "md", "-o", str(out))
+    assert err_lines(again)[-1].startswith("wenzhuan: 2 files: 0 converted, 2 up to date, 0 failed"), again.stderr
+
+
 def test_glob_filters_files_of_folders(tmp_path):
     src = tree(tmp_path / "in", {"a.txt": ARTICLE, "b.md": "# 乙\n", "sub/c.txt": ARTICLE, "sub/d.md": "# 丁\n"})
     out = tmp_path / "out"
@@ -167,8 +238,12 @@ def test_safe_names():
     # ASCII names, which take a shortcut when nothing needs changing
     assert safe_name("article-001_v2.txt") == "article-001_v2.txt"
     assert safe_name(" padded ") == "padded" and safe_name("tab\tname") == "tab_name"
-    assert safe_name("a" * 201) == "a" * 200 and safe_name("a" * 200) == "a" * 200
+    assert safe_name("a" * 200) == "a" * 200 and len(safe_name("a" * 201)) == 200
     assert safe_name("x\x7f") == "x_" and safe_name("a\\b") == "a_b" and safe_name(" ") == "_"
+    # cut names keep apart: the cut one ends with a hash of the whole
+    a, b = safe_name("长" * 70 + "甲"), safe_name("长" * 70 + "乙")
+    assert a != b and a.startswith("长" * 60) and len(a.encode()) <= 200 and len(b.encode()) <= 200
+    assert safe_name("x" * 201) == "x" * 191 + "~" + safe_name("x" * 201)[-8:]
     writer = default_host().catalog.writer("markdown")
     out = Path("/o")
     assert output_path("x/../../etc/passwd.txt", out, writer) == Path("/o/x/__/__/etc/passwd.md")
