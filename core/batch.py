@@ -1592,6 +1592,8 @@ def batch_command(inputs: Sequence[str], outdir: Path, writers: Sequence[Writer]
     for t in settings.transforms:
         catalog.transform(t)
     check_skipped_passes(settings.skip_passes, catalog)
+    if report:  # (checked now: found at the end, it would cost the run its report)
+        _check_report_path(Path(report))
     patterns = tuple(patterns) if patterns else default_patterns(catalog)
     plan = plan_batch(inputs, outdir, writers, patterns)
     if not quiet:
@@ -1619,10 +1621,17 @@ def batch_command(inputs: Sequence[str], outdir: Path, writers: Sequence[Writer]
     if report:
         data = report_json(summary.to_dict(settings))
         target = Path(report)
-        if target.is_dir():
-            raise OutputError("is a directory", path=report, hint="give a file name for the report")
+        _check_report_path(target)
         write_atomic(target, data)
     return exit_status(summary)
+
+
+def _check_report_path(target: Path) -> None:
+    if target.is_dir():
+        raise OutputError("is a directory", path=str(target), hint="give a file name for the report")
+    if not target.parent.is_dir():
+        raise OutputError("its folder does not exist", path=str(target),
+                          hint="make the folder first, or give the report another path")
 
 
 __all__ = [

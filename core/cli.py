@@ -64,6 +64,19 @@ def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> N
     ctx.exit()
 
 
+def _check_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An unknown --encoding is a usage error, said once, not a failure of every input."""
+    if value:
+        import codecs
+
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise click.BadParameter(f"unknown encoding {value!r}; give one Python knows, "
+                                     "for example gb18030, big5 or utf-8") from None
+    return value
+
+
 @click.group(cls=_Group, epilog=EXAMPLES)
 @click.option("--version", "-V", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
               help="Show the version and exit.")
@@ -165,7 +178,7 @@ def _pick_writers(formats: tuple[str, ...], output: str | None) -> list[Writer]:
 @click.option("-o", "--output", metavar="PATH", help="Output file, or - for stdout. "
               "Default: the input's name with the format's extension, in the current folder.")
 @click.option("-f", "--from", "from_format", metavar="FORMAT", help="Input format; sniffed when absent.")
-@click.option("--encoding", metavar="NAME", help="Input encoding; detected when absent.")
+@click.option("--encoding", metavar="NAME", callback=_check_encoding, help="Input encoding; detected when absent.")
 @click.option("-O", "--option", "options", multiple=True, metavar="NAME=VALUE",
               help="A writer option; writers' options may also be given as --name VALUE.")
 @click.option("--transform", "transforms", multiple=True, metavar="NAME",
@@ -176,7 +189,7 @@ def _pick_writers(formats: tuple[str, ...], output: str | None) -> list[Writer]:
 @click.option("--title", help="Title of the output: of the collection made from several inputs, "
               "or in place of the one input's own.")
 @click.option("--force", is_flag=True, help="Overwrite existing outputs; in batch, convert up-to-date files again too.")
-@click.option("--max-input-size", type=int, default=DEFAULT_MAX_INPUT // 1048576, show_default=True,
+@click.option("--max-input-size", type=click.IntRange(min=1), default=DEFAULT_MAX_INPUT // 1048576, show_default=True,
               metavar="MB", help="Refuse inputs larger than this many megabytes.")
 @click.option("--script", "script_target", metavar="TARGET",
               help="Convert to another script: hans, hant, tw, tw-phrases, hk or an OpenCC config (s2twp...).")
@@ -393,7 +406,7 @@ def _read_input(name: str, max_size: int) -> Source:
 @cli.command(epilog=EXAMPLES)
 @click.argument("input", type=click.Path(path_type=str))
 @click.option("-f", "--from", "from_format", metavar="FORMAT", help="Input format; sniffed when absent.")
-@click.option("--encoding", metavar="NAME", help="Input encoding; detected when absent.")
+@click.option("--encoding", metavar="NAME", callback=_check_encoding, help="Input encoding; detected when absent.")
 @click.option("--skip-pass", "skip_passes", multiple=True, metavar="NAME", help="Skip a normalizer pass.")
 @click.option("--changes", is_flag=True, help="Print what the normalizer changed instead of the model.")
 @click.option("--json", "as_json", is_flag=True, help="With --changes: the report as JSON.")

@@ -215,6 +215,23 @@ def test_file_names_that_are_not_utf8_get_text_names_and_resume(tmp_path):
     assert err_lines(again)[-1].startswith("wenzhuan: 2 files: 0 converted, 2 up to date, 0 failed"), again.stderr
 
 
+def test_bad_encoding_size_or_report_path_stop_the_batch_before_it_starts(tmp_path):
+    src = tree(tmp_path / "in", {"a.txt": ARTICLE, "b.txt": ARTICLE})
+    out = tmp_path / "out"
+    done = run_cli("convert", str(src), "-t", "md", "-o", str(out) + "/", "--encoding", "nosuch")
+    assert done.returncode == 2
+    assert err_lines(done)[-1] == ("Error: Invalid value for '--encoding': unknown encoding 'nosuch'; give one "
+                                   "Python knows, for example gb18030, big5 or utf-8")
+    done = run_cli("convert", str(src), "-t", "md", "-o", str(out) + "/", "--max-input-size", "0")
+    assert done.returncode == 2 and "'--max-input-size': 0 is not in the range x>=1" in err_lines(done)[-1]
+    report = tmp_path / "missing" / "r.json"
+    done = run_cli("convert", str(src), "-t", "md", "-o", str(out) + "/", "--report", str(report))
+    assert done.returncode == 1
+    assert err_lines(done) == [f"wenzhuan: error: {report}: its folder does not exist "
+                               "(make the folder first, or give the report another path)"]
+    assert not out.exists()
+
+
 def test_glob_filters_files_of_folders(tmp_path):
     src = tree(tmp_path / "in", {"a.txt": ARTICLE, "b.md": "# 乙\n", "sub/c.txt": ARTICLE, "sub/d.md": "# 丁\n"})
     out = tmp_path / "out"
