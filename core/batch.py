@@ -242,9 +242,10 @@ def walk_folder(folder: Path, patterns: Sequence[str], exclude: Iterable[Path] =
 def expand_inputs(inputs: Sequence[str], patterns: Sequence[str], exclude: Iterable[Path] = (),
                   left_out: list[tuple[str, str, bool]] | None = None) -> list[tuple[str, str]]:
     """Inputs as (path to read, path relative to the output folder): a file keeps its name, the
-    files of a folder keep their path below it; a file given twice (itself and in its folder)
-    is taken once. A folder with no matching file, or that cannot be read, is an error; see
-    `walk_folder` for `left_out`."""
+    files of a folder keep their path below it, and below the folder's own name when several
+    inputs are given (`2023/ 2024/` -> `2023/a.txt`, `2024/a.txt`, where they would clash); a file
+    given twice (itself and in its folder) is taken once. A folder with no matching file, or that
+    cannot be read, is an error; see `walk_folder` for `left_out`."""
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
     for name in inputs:
@@ -259,6 +260,10 @@ def expand_inputs(inputs: Sequence[str], patterns: Sequence[str], exclude: Itera
             if not files and not any(failed for _, _, failed in notes):
                 raise WenzhuanError(f"no files matching {' '.join(patterns)} in it", path=name,
                                     hint="choose other files with --glob PATTERN")
+            if len(inputs) > 1:
+                below = path.resolve().name
+                if below:
+                    files = [(src, f"{below}/{rel}") for src, rel in files]
         else:
             files = [(name, path.name)]
         for f in files:

@@ -215,6 +215,17 @@ def test_file_names_that_are_not_utf8_get_text_names_and_resume(tmp_path):
     assert err_lines(again)[-1].startswith("wenzhuan: 2 files: 0 converted, 2 up to date, 0 failed"), again.stderr
 
 
+def test_several_input_folders_keep_their_names(tmp_path):
+    src = tree(tmp_path / "in", {"2023/index.txt": ARTICLE, "2024/index.txt": ARTICLE, "extra.txt": ARTICLE})
+    done = run_cli("convert", str(src / "2023"), str(src / "2024"), str(src / "extra.txt"), "-t", "md",
+                   "-o", str(tmp_path / "out") + "/")
+    assert done.returncode == 0, done.stderr
+    assert [p for p in listing(tmp_path / "out") if not p.startswith(".")] == [
+        "2023/index.md", "2024/index.md", "extra.md"]
+    one = run_cli("convert", str(src / "2023"), "-t", "md", "-o", str(tmp_path / "one") + "/")
+    assert [p for p in listing(tmp_path / "one") if not p.startswith(".")] == ["index.md"]  # one: its files
+
+
 def test_bad_encoding_size_or_report_path_stop_the_batch_before_it_starts(tmp_path):
     src = tree(tmp_path / "in", {"a.txt": ARTICLE, "b.txt": ARTICLE})
     out = tmp_path / "out"
