@@ -1526,11 +1526,23 @@ def _isatty(stream) -> bool:
         return False
 
 
+# At most this many warnings are listed at the end of a batch (the report has them all).
+SHOWN_WARNINGS = 10
+
+
 def summary_lines(summary: Summary, *, force: bool = False) -> list[str]:
-    """The closing lines: one `wenzhuan: error: FILE: cause` per failure, then the totals."""
+    """The closing lines: one `wenzhuan: error: FILE: cause` per failure, the first
+    `SHOWN_WARNINGS` warnings as `wenzhuan: warning: FILE: message`, then the totals."""
     lines = [f"wenzhuan: error: {r.input}: {r.error}" for r in summary.failed]
+    warned = sorted((r for r in summary.results if r.warnings), key=lambda r: natural_key(r.input))
+    warnings = [f"wenzhuan: warning: {r.input}: {w}" for r in warned for w in r.warnings]
+    lines += warnings[:SHOWN_WARNINGS]
+    if len(warnings) > SHOWN_WARNINGS:
+        lines.append(f"wenzhuan: ... and {len(warnings) - SHOWN_WARNINGS} more warnings "
+                     "(--report FILE.json lists them all)")
     rate = len(summary.results) / summary.seconds if summary.seconds > 0 else 0.0
-    totals = (f"{summary.total} file{'s' if summary.total != 1 else ''}: {summary.count('converted')} converted, "
+    with_warnings = f" ({len(warned)} with warnings)" if warned else ""
+    totals = (f"{summary.total} file{'s' if summary.total != 1 else ''}: {summary.count('converted')} converted{with_warnings}, "
               f"{summary.count('skipped')} up to date, {summary.count('failed')} failed "
               f"in {summary.seconds:.2f} s ({rate:.1f} files/s)")
     left = summary.total - len(summary.results)

@@ -226,6 +226,20 @@ def test_several_input_folders_keep_their_names(tmp_path):
     assert [p for p in listing(tmp_path / "one") if not p.startswith(".")] == ["index.md"]  # one: its files
 
 
+def test_warnings_are_listed_at_the_end_of_a_batch(tmp_path):
+    bad = "---\ntitle: 坏日期\ndate: 2020-02-30\n---\n\n正文。\n"
+    src = tree(tmp_path / "in", {**{f"{i:02}.md": bad for i in range(12)}, "ok.txt": ARTICLE})
+    done = run_cli("convert", str(src), "-t", "md", "-o", str(tmp_path / "out") + "/")
+    assert done.returncode == 0, done.stderr
+    warning = ("[read:markdown] front matter holds a value YAML cannot make (day is out of range for month); "
+               "all its values were read as the text written (line 1)")
+    assert err_lines(done)[:-1] == [f"wenzhuan: warning: {src / f'{i:02}.md'}: {warning}" for i in range(10)] + [
+        "wenzhuan: ... and 2 more warnings (--report FILE.json lists them all)"]
+    assert err_lines(done)[-1].startswith("wenzhuan: 13 files: 13 converted (12 with warnings), 0 up to date")
+    quiet = run_cli("convert", str(src), "-t", "md", "-o", str(tmp_path / "q") + "/", "--quiet")
+    assert quiet.returncode == 0 and err_lines(quiet) == []
+
+
 def test_bad_encoding_size_or_report_path_stop_the_batch_before_it_starts(tmp_path):
     src = tree(tmp_path / "in", {"a.txt": ARTICLE, "b.txt": ARTICLE})
     out = tmp_path / "out"
