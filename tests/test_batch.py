@@ -223,6 +223,7 @@ def test_several_input_folders_keep_their_names(tmp_path):
     assert [p for p in listing(tmp_path / "out") if not p.startswith(".")] == [
         "2023/index.md", "2024/index.md", "extra.md"]
     one = run_cli("convert", str(src / "2023"), "-t", "md", "-o", str(tmp_path / "one") + "/")
+    assert one.returncode == 0, one.stderr
     assert [p for p in listing(tmp_path / "one") if not p.startswith(".")] == ["index.md"]  # one: its files
 
 
