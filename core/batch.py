@@ -181,7 +181,8 @@ def _matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
 def walk_folder(folder: Path, patterns: Sequence[str], exclude: Iterable[Path] = (),
                 left_out: list[tuple[str, str, bool]] | None = None) -> list[tuple[str, str]]:
     """Files under `folder` matching `patterns`, as (path, posix path relative to `folder`), in
-    natural order. Hidden files and folders (a leading `.`) are skipped, symbolic links to
+    natural order. Hidden files and folders (a leading `.`) are skipped (files not when a pattern
+    names them, `.notes.md`), symbolic links to
     folders are not followed, and folders in `exclude` (the output folder) are left out, as are
     folders below `folder` holding another batch's outputs (its journal, `JOURNAL_NAME`): a batch
     into another folder must not take them for inputs. Each folder left out, and each that cannot
@@ -193,6 +194,7 @@ def walk_folder(folder: Path, patterns: Sequence[str], exclude: Iterable[Path] =
         except OSError:
             pass
     match = _matcher(tuple(patterns))
+    hidden_files = any(p.rsplit("/", 1)[-1].startswith(".") for p in patterns)
     found: list[tuple[str, str]] = []
     notes = left_out if left_out is not None else []
 
@@ -205,12 +207,15 @@ def walk_folder(folder: Path, patterns: Sequence[str], exclude: Iterable[Path] =
             return
         for entry in entries:
             name = entry.name
-            if name.startswith("."):
+            hidden = name.startswith(".")
+            if hidden and not hidden_files:
                 continue
             try:
                 is_dir = entry.is_dir()
             except OSError:
                 is_dir = False
+            if hidden and (is_dir or name == JOURNAL_NAME):  # (hidden folders, and journals, never)
+                continue
             path = name if here == "." else entry.path  # (as Path(".") / name)
             if is_dir:
                 if entry.is_symlink():

@@ -258,6 +258,16 @@ def test_bad_encoding_size_or_report_path_stop_the_batch_before_it_starts(tmp_pa
     assert not out.exists()
 
 
+def test_hidden_files_are_taken_only_when_a_pattern_names_them(tmp_path):
+    src = tree(tmp_path / "in", {"a.md": "# 一\n\n正文。\n", ".notes.md": "# 注\n\n正文。\n",
+                                 ".git/x.md": "# 否\n\n正文。\n"})
+    assert run_cli("convert", str(src), "-t", "md", "-o", str(tmp_path / "o1") + "/").returncode == 0
+    assert [p for p in listing(tmp_path / "o1") if not p.startswith(".w")] == ["a.md"]
+    done = run_cli("convert", str(src), "-t", "md", "-o", str(tmp_path / "o2") + "/", "--glob", ".notes.md")
+    assert done.returncode == 0, done.stderr
+    assert [p for p in listing(tmp_path / "o2") if not p.startswith(".w")] == [".notes.md"]
+
+
 def test_glob_filters_files_of_folders(tmp_path):
     src = tree(tmp_path / "in", {"a.txt": ARTICLE, "b.md": "# 乙\n", "sub/c.txt": ARTICLE, "sub/d.md": "# 丁\n"})
     out = tmp_path / "out"
