@@ -74,6 +74,11 @@ def _check_encoding(ctx: click.Context, param: click.Parameter, value: str | Non
         except LookupError:
             raise click.BadParameter(f"unknown encoding {value!r}; give one Python knows, "
                                      "for example gb18030, big5 or utf-8") from None
+        try:
+            b"x".decode(value, "ignore")  # (base64, rot13: codecs that do not make text of bytes; b"" skips the check)
+        except LookupError:
+            raise click.BadParameter(f"{value!r} is not a text encoding; give one Python knows, "
+                                     "for example gb18030, big5 or utf-8") from None
     return value
 
 

@@ -258,6 +258,16 @@ def test_bad_encoding_size_or_report_path_stop_the_batch_before_it_starts(tmp_pa
     assert not out.exists()
 
 
+def test_an_encoding_that_is_not_for_text_is_a_usage_error(tmp_path):
+    src = tree(tmp_path / "in", {"a.txt": ARTICLE})
+    for name in ("base64", "rot13"):  # codecs Python knows, but not ones that decode bytes to text
+        done = run_cli("convert", str(src), "-t", "md", "-o", str(tmp_path / "out") + "/", "--encoding", name)
+        assert done.returncode == 2, done.stderr
+        assert not any("Traceback" in line for line in err_lines(done))
+        assert err_lines(done)[-1] == (f"Error: Invalid value for '--encoding': '{name}' is not a text encoding; "
+                                       "give one Python knows, for example gb18030, big5 or utf-8")
+
+
 def test_hidden_files_are_taken_only_when_a_pattern_names_them(tmp_path):
     src = tree(tmp_path / "in", {"a.md": "# 一\n\n正文。\n", ".notes.md": "# 注\n\n正文。\n",
                                  ".git/x.md": "# 否\n\n正文。\n"})
