@@ -1615,7 +1615,7 @@ def batch_command(inputs: Sequence[str], outdir: Path, writers: Sequence[Writer]
         catalog.transform(t)
     check_skipped_passes(settings.skip_passes, catalog)
     if report:  # (checked now: found at the end, it would cost the run its report)
-        _check_report_path(Path(report))
+        _check_report_path(Path(report), outdir)
     patterns = tuple(patterns) if patterns else default_patterns(catalog)
     plan = plan_batch(inputs, outdir, writers, patterns)
     if not quiet:
@@ -1643,15 +1643,16 @@ def batch_command(inputs: Sequence[str], outdir: Path, writers: Sequence[Writer]
     if report:
         data = report_json(summary.to_dict(settings))
         target = Path(report)
-        _check_report_path(target)
+        _check_report_path(target, outdir)
         write_atomic(target, data)
     return exit_status(summary)
 
 
-def _check_report_path(target: Path) -> None:
+def _check_report_path(target: Path, outdir: Path) -> None:
     if target.is_dir():
         raise OutputError("is a directory", path=str(target), hint="give a file name for the report")
-    if not target.parent.is_dir():
+    made = Path(os.path.abspath(outdir))  # (the batch makes the output folder and its parents)
+    if not target.parent.is_dir() and Path(os.path.abspath(target.parent)) not in (made, *made.parents):
         raise OutputError("its folder does not exist", path=str(target),
                           hint="make the folder first, or give the report another path")
 

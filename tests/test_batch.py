@@ -268,6 +268,14 @@ def test_an_encoding_that_is_not_for_text_is_a_usage_error(tmp_path):
                                        "give one Python knows, for example gb18030, big5 or utf-8")
 
 
+def test_the_report_may_go_into_the_output_folder_the_batch_makes(tmp_path):
+    src = tree(tmp_path / "in", {"a.txt": ARTICLE})
+    out = tmp_path / "out"
+    done = run_cli("convert", str(src), "-t", "md", "-o", str(out) + "/", "--report", str(out / "report.json"))
+    assert done.returncode == 0, done.stderr
+    assert json.loads((out / "report.json").read_text(encoding="utf-8"))["files"][0]["status"] == "converted"
+
+
 def test_hidden_files_are_taken_only_when_a_pattern_names_them(tmp_path):
     src = tree(tmp_path / "in", {"a.md": "# 一\n\n正文。\n", ".notes.md": "# 注\n\n正文。\n",
                                  ".git/x.md": "# 否\n\n正文。\n"})
