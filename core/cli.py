@@ -271,8 +271,14 @@ def convert(ctx: click.Context, inputs, formats, output, from_format, encoding, 
         raise click.UsageError("a folder needs -o: an output folder (-o DIR/) or one collection (-o book.epub)")
     if output == "-" and len(plans) > 1:
         raise click.UsageError("several editions cannot all go to stdout; give -o FILE")
+    left_out: list[tuple[str, str, bool]] = []
     inputs = [src for src, _ in batch.expand_inputs(
-        inputs, globs or batch.default_patterns(default_host().catalog))]  # a folder's files, for a collection
+        inputs, globs or batch.default_patterns(default_host().catalog), left_out=left_out)]  # for a collection
+    for folder, why, failed in left_out:
+        if failed:  # (a collection without that folder's files would be short and not say so)
+            raise WenzhuanError(why, path=folder, hint="check its permissions")
+        if not quiet:
+            click.echo(f"wenzhuan: {folder}: {why}", err=True)
     writer = writers[0]
     if output == "-":
         with _StdoutGuard() as stdout:  # plugins' stray output goes to stderr, not into the document

@@ -1017,6 +1017,39 @@ def test_a_folder_with_an_output_file_is_one_collection(tmp_path):
     assert listing(tmp_path / "in") == ["1.md", "10.md", "2.md"]  # nothing written beside the inputs
 
 
+def test_a_collection_says_which_folders_it_left_out(tmp_path):
+    src = tree(tmp_path / "in", {"1.txt": ARTICLE, "ch2/2.txt": ARTICLE})
+    assert run_cli("convert", str(src / "ch2"), "-t", "md", "-o", str(src / "ch2") + "/").returncode == 0
+    book = tmp_path / "book.md"
+    done = run_cli("convert", str(src), "-o", str(book))
+    assert done.returncode == 0, done.stderr
+    assert err_lines(done)[0] == (f"wenzhuan: {src / 'ch2'}: left out: it holds another batch's outputs; "
+                                  "give it as an input of its own to convert them")
+    assert run_cli("convert", str(src), "-o", str(book), "--force", "--quiet").stderr == b""
+
+
+def test_a_collection_with_a_folder_that_cannot_be_read_is_not_made(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from wenzhuan.cli import cli
+
+    src = tree(tmp_path / "in", {"1.txt": ARTICLE, "locked/2.txt": ARTICLE})
+    scandir = os.scandir
+
+    def refusing(path):
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied")
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refusing)  # (root reads every folder: chmod 000 cannot show it)
+    book = tmp_path / "book.md"
+    done = CliRunner().invoke(cli, ["convert", str(src), "-o", str(book)])
+    assert done.exit_code == 1, done.output
+    assert done.output.splitlines()[-1] == (f"wenzhuan: error: {src / 'locked'}: cannot read this folder "
+                                            "(Permission denied) (check its permissions)")
+    assert not book.exists()  # (a book without that folder's chapters, saying nothing, would be worse)
+
+
 def test_output_folder_rules(tmp_path):
     src = tmp_path / "a.txt"
     src.write_text(ARTICLE, encoding="utf-8")
