@@ -266,7 +266,7 @@ def expand_inputs(inputs: Sequence[str], patterns: Sequence[str], exclude: Itera
                 raise WenzhuanError(f"no files matching {' '.join(patterns)} in it", path=name,
                                     hint="choose other files with --glob PATTERN")
             if len(inputs) > 1:
-                below = path.resolve().name
+                below = os.path.basename(os.path.abspath(name))  # (`.` is the current folder's; a link's own)
                 if below:
                     files = [(src, f"{below}/{rel}") for src, rel in files]
         else:

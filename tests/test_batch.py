@@ -227,6 +227,15 @@ def test_several_input_folders_keep_their_names(tmp_path):
     assert [p for p in listing(tmp_path / "one") if not p.startswith(".")] == ["index.md"]  # one: its files
 
 
+def test_several_input_folders_keep_the_names_given(tmp_path):
+    src = tree(tmp_path / "in", {"releases/v3/index.txt": ARTICLE, "2023/index.txt": ARTICLE})
+    (src / "current").symlink_to(src / "releases" / "v3")
+    done = run_cli("convert", str(src / "current") + "/", str(src / "2023"), "-t", "md",
+                   "-o", str(tmp_path / "out") + "/")
+    assert done.returncode == 0, done.stderr
+    assert [p for p in listing(tmp_path / "out") if not p.startswith(".")] == ["2023/index.md", "current/index.md"]
+
+
 def test_warnings_are_listed_at_the_end_of_a_batch(tmp_path):
     bad = "---\ntitle: 坏日期\ndate: 2020-02-30\n---\n\n正文。\n"
     src = tree(tmp_path / "in", {**{f"{i:02}.md": bad for i in range(12)}, "ok.txt": ARTICLE})
