@@ -263,6 +263,8 @@ def expand_inputs(inputs: Sequence[str], patterns: Sequence[str], exclude: Itera
             if left_out is not None:
                 left_out.extend(notes)
             if not files and not any(failed for _, _, failed in notes):
+                if notes:  # (its files are all in folders left out: --glob would not help)
+                    raise WenzhuanError("no files to convert in it", path=name, hint=f"{notes[0][0]}: {notes[0][1]}")
                 raise WenzhuanError(f"no files matching {' '.join(patterns)} in it", path=name,
                                     hint="choose other files with --glob PATTERN")
             if len(inputs) > 1:

@@ -158,6 +158,15 @@ def test_another_batchs_output_folder_inside_an_input_is_left_out_and_said_so(tm
     assert listing(tmp_path / "json") == [".wenzhuan-batch.jsonl", "a.json", "sub/b.json"]
 
 
+def test_a_folder_whose_files_are_all_in_folders_left_out_says_which(tmp_path):
+    src = tree(tmp_path / "in", {"sub/a.txt": ARTICLE})
+    assert run_cli("convert", str(src / "sub"), "-t", "md", "-o", str(src / "sub") + "/").returncode == 0
+    done = run_cli("convert", str(src), "-t", "md", "-o", str(tmp_path / "out") + "/")
+    assert done.returncode == 1
+    assert err_lines(done) == [f"wenzhuan: error: {src}: no files to convert in it ({src / 'sub'}: left out: "
+                               "it holds another batch's outputs; give it as an input of its own to convert them)"]
+
+
 def test_an_output_folder_holding_inputs_is_left_out_and_said_so(tmp_path):
     src = tree(tmp_path / "in", {"a.txt": ARTICLE, "news/b.txt": ARTICLE})
     done = run_cli("convert", str(src), "-t", "md", "-o", str(src / "news"))
