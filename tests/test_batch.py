@@ -175,18 +175,25 @@ def test_an_output_folder_holding_inputs_is_left_out_and_said_so(tmp_path):
     assert listing(src / "news") == [".wenzhuan-batch.jsonl", "a.md", "b.txt"]
 
 
+def refuse_to_list(monkeypatch, name: str):
+    """Make os.scandir refuse folders named `name`, as chmod 000 would (root reads every folder,
+    so chmod cannot show it); returns the patched function."""
+    scandir = os.scandir
+
+    def refusing(path):
+        if str(path).endswith(name):
+            raise PermissionError(13, "Permission denied")
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refusing)
+    return refusing
+
+
 def test_a_folder_that_cannot_be_read_fails_and_the_others_go_on(tmp_path, monkeypatch):
     from wenzhuan.batch import plan_batch
 
     src = tree(tmp_path / "in", {"a.txt": ARTICLE, "locked/x.txt": ARTICLE})
-    scandir = os.scandir
-
-    def refusing(path):
-        if str(path).endswith("locked"):
-            raise PermissionError(13, "Permission denied")
-        return scandir(path)
-
-    monkeypatch.setattr(os, "scandir", refusing)  # (root reads every folder: chmod 000 cannot show it)
+    refusing = refuse_to_list(monkeypatch, "locked")
     writer = default_host().catalog.writer("markdown")
     plan = plan_batch([str(src)], tmp_path / "out", [writer], ["*.txt"])
     assert [j.input for j in plan.jobs] == [str(src / "a.txt")]
@@ -1052,14 +1059,7 @@ def test_a_collection_with_a_folder_that_cannot_be_read_is_not_made(tmp_path, mo
     from wenzhuan.cli import cli
 
     src = tree(tmp_path / "in", {"1.txt": ARTICLE, "locked/2.txt": ARTICLE})
-    scandir = os.scandir
-
-    def refusing(path):
-        if str(path).endswith("locked"):
-            raise PermissionError(13, "Permission denied")
-        return scandir(path)
-
-    monkeypatch.setattr(os, "scandir", refusing)  # (root reads every folder: chmod 000 cannot show it)
+    refuse_to_list(monkeypatch, "locked")
     book = tmp_path / "book.md"
     done = CliRunner().invoke(cli, ["convert", str(src), "-o", str(book)])
     assert done.exit_code == 1, done.output
