@@ -129,7 +129,7 @@ def safe_name(part: str) -> str:
     if part in ("", ".", ".."):
         part = "_" if not part else part.replace(".", "_")
     if len(part.encode("utf-8")) > 200:
-        tag = "~" + hashlib.sha256(part.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        tag = "~" + hashlib.sha256(part.encode("utf-8")).hexdigest()[:8]
         while len(part.encode("utf-8")) > 200 - len(tag):
             part = part[:-1]
         part += tag
@@ -181,12 +181,12 @@ def _matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
 def walk_folder(folder: Path, patterns: Sequence[str], exclude: Iterable[Path] = (),
                 left_out: list[tuple[str, str, bool]] | None = None) -> list[tuple[str, str]]:
     """Files under `folder` matching `patterns`, as (path, posix path relative to `folder`), in
-    natural order. Hidden files and folders (a leading `.`) are skipped (files not when a pattern
-    names them, `.notes.md`), symbolic links to
-    folders are not followed, and folders in `exclude` (the output folder) are left out, as are
-    folders below `folder` holding another batch's outputs (its journal, `JOURNAL_NAME`): a batch
-    into another folder must not take them for inputs. Each folder left out, and each that cannot
-    be read, is added to `left_out` as (path, why, whether it is a failure)."""
+    natural order. Hidden files and folders (a leading `.`) are skipped, files not when a pattern
+    names them (`.notes.md`); symbolic links to folders are not followed; folders in `exclude`
+    (the output folder) are left out, as are folders below `folder` holding another batch's
+    outputs (its journal, `JOURNAL_NAME`): a batch into another folder must not take them for
+    inputs. Each folder left out, and each that cannot be read, is added to `left_out` as (path,
+    why, whether it is a failure)."""
     excluded = set()
     for e in exclude:
         try:
