@@ -50,7 +50,8 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
 JOURNAL_NAME = ".wenzhuan-batch.jsonl"
-_JOURNAL_JSON = json.JSONEncoder(ensure_ascii=False)  # json.dumps(..., ensure_ascii=False), made once
+# json.dumps(..., ensure_ascii=False), made once: the journal's lines and the report's files
+_JSON = json.JSONEncoder(ensure_ascii=False)
 # How the journal and the report encode their JSON text: a path whose bytes are not UTF-8 holds
 # lone surrogates (`\udcff`), which UTF-8 refuses; "backslashreplace" writes each as the JSON
 # escape `\udcff`, which reads back as the same path.
@@ -590,7 +591,7 @@ class Journal:
                 and out_mtime >= in_mtime)
 
     def _append(self, entries: Iterable[dict]) -> None:
-        lines = "".join(_JOURNAL_JSON.encode(e) + "\n" for e in entries)
+        lines = "".join(_JSON.encode(e) + "\n" for e in entries)
         if lines:
             self._fh.write(lines)
             self._fh.flush()
@@ -636,7 +637,7 @@ class Journal:
             return
         self.entries = {k: kept for k, e in self.entries.items() if (kept := self._settled(e)) is not None}
         try:
-            data = "".join(_JOURNAL_JSON.encode(e) + "\n"
+            data = "".join(_JSON.encode(e) + "\n"
                            for _, e in sorted(self.entries.items())).encode("utf-8", _JSON_ERRORS)
             write_atomic(self.path, data)
         except WenzhuanError:
@@ -1596,8 +1597,7 @@ def report_json(report: dict[str, Any]) -> bytes:
     head = json.dumps({**report, "files": []}, ensure_ascii=False, indent=2)
     if not files:
         return head.encode("utf-8", _JSON_ERRORS) + b"\n"
-    encode = json.JSONEncoder(ensure_ascii=False).encode
-    body = ",\n".join("    " + encode(f) for f in files)
+    body = ",\n".join("    " + _JSON.encode(f) for f in files)
     head = head.removesuffix("[]\n}")  # (`files` is the last key: its list goes where `[]` was)
     return f"{head}[\n{body}\n  ]\n}}\n".encode("utf-8", _JSON_ERRORS)
 
