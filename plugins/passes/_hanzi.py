@@ -156,7 +156,7 @@ class HanziModel:
             from importlib import resources
 
             data = resources.files(__package__).joinpath("hanzi_words.txt").read_bytes()
-        key = (*cache_key(), hashlib.sha256(data).hexdigest())
+        key = (*self._key, hashlib.sha256(data).hexdigest())
         stored = disk_cache.load("hanzi-words", key)
         words = tuple(map(_Weights.load, stored)) if isinstance(stored, tuple) and len(stored) == 2 else None
         if words is None or None in words:
